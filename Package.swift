@@ -1,0 +1,111 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "cmo",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "cmo", targets: ["cmo"]),
+        .library(name: "LuaKit", targets: ["LuaKit"]),
+        .library(name: "CMOClient", targets: ["CMOClient"]),
+        .library(name: "CMOSimulator", targets: ["CMOSimulator"]),
+        .library(name: "CMOEngine", targets: ["CMOEngine"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        // Lua 5.4 from the system (Debian: liblua5.4-dev) and the macros Swift cannot import.
+        .systemLibrary(
+            name: "CLua",
+            pkgConfig: "lua5.4",
+            providers: [.apt(["liblua5.4-dev"])]
+        ),
+        // The C trampolines: the only code that raises Lua errors or yields.
+        .target(name: "CLuaShim", dependencies: ["CLua"]),
+        .target(
+            name: "LuaKit",
+            dependencies: ["CLua", "CLuaShim"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "CMOClient",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "CMOSimulator",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "CMOEngine",
+            dependencies: [
+                "LuaKit",
+                "CMOClient",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "cmo",
+            dependencies: [
+                "CMOEngine",
+                "CMOClient",
+                "CMOSimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "LuaKitTests", dependencies: ["LuaKit"], swiftSettings: strict),
+        .testTarget(
+            name: "CMOClientTests",
+            dependencies: ["CMOClient", "CMOSimulator"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "CMOSimulatorTests",
+            dependencies: [
+                "CMOSimulator",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "CMOEngineTests",
+            dependencies: ["CMOEngine", "CMOSimulator"],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "cmoTests", dependencies: ["cmo"], swiftSettings: strict),
+    ]
+)

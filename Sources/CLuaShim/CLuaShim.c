@@ -1,0 +1,2 @@
+#include "CLuaShim.h"
+int cmo_shim_placeholder(void) { return 0; }

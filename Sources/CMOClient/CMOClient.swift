@@ -1,0 +1,2 @@
+/// The CMO API client (placeholder until its issue lands).
+public enum CMOClientPlaceholder {}

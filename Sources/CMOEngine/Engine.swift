@@ -1,0 +1,2 @@
+/// The workflow engine (placeholder until its issue lands).
+public enum CMOEnginePlaceholder {}

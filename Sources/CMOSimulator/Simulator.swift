@@ -1,0 +1,2 @@
+/// The CMO API simulator (placeholder until its issue lands).
+public enum CMOSimulatorPlaceholder {}

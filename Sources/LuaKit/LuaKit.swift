@@ -1,0 +1,2 @@
+/// LuaKit (placeholder).
+public enum LuaKitPlaceholder {}

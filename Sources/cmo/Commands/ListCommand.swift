@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// `cmo list`: not built yet.
+struct ListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "Not built yet.")
+
+    func run() async throws {
+        throw ExitCode(2)
+    }
+}

@@ -1,0 +1,5 @@
+import Testing
+
+@Test func placeholder_CMOClient() {
+    #expect(Bool(true))
+}

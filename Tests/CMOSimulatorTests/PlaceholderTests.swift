@@ -1,0 +1,5 @@
+import Testing
+
+@Test func placeholder_CMOSimulator() {
+    #expect(Bool(true))
+}

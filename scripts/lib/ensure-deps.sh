@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Sourced by scripts/demo, scripts/test and the benchmarks: installs what a fresh Debian machine lacks.
+# Usage: ensure_debian_packages PKG... ; ensure_lua_dev
+set -euo pipefail
+
+apt_updated=0
+
+# Installs the given Debian packages with apt-get when dpkg does not list them (apt-get update once first).
+ensure_debian_packages() {
+    local missing=()
+    local pkg
+    for pkg in "$@"; do
+        dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    echo "==> installing ${missing[*]} (apt-get)" >&2
+    if [ "$apt_updated" -eq 0 ]; then
+        $sudo apt-get update -qq >&2
+        apt_updated=1
+    fi
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >&2
+}
+
+# Lua 5.4 headers and library, found through pkg-config as the CLua target expects.
+ensure_lua_dev() {
+    if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists lua5.4; then
+        ensure_debian_packages pkg-config liblua5.4-dev
+    fi
+    # The journal and the simulator's --state use SQLite through GRDB.
+    ensure_debian_packages libsqlite3-dev
+}
