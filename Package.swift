@@ -87,6 +87,8 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Micro-benchmarks for scripts/bench/luakit.sh.
+        .executableTarget(name: "cmo-bench", dependencies: ["LuaKit"], swiftSettings: strict),
         .testTarget(name: "LuaKitTests", dependencies: ["LuaKit"], swiftSettings: strict),
         .testTarget(
             name: "CMOClientTests",

@@ -1,2 +1,0 @@
-/// The workflow engine (placeholder until its issue lands).
-public enum CMOEnginePlaceholder {}

@@ -1,2 +1,0 @@
-/// LuaKit (placeholder).
-public enum LuaKitPlaceholder {}

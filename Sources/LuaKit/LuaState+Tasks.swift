@@ -1,0 +1,147 @@
+import CLua
+
+extension LuaState {
+    /// Installs the task functions into the global table `module` (made when missing). Needs a ``LuaScheduler``.
+    ///
+    /// - `sleep(seconds)`: waits without blocking other tasks.
+    /// - `spawn(fn, ...) -> task`: runs `fn(...)` as a new task; `task:wait() -> results...` waits for it and
+    ///   re-raises its error; `task:status() -> "ready"|"running"|"waiting"|"succeeded"|"failed"`.
+    /// - `wait_all(tasks) -> results`: waits for every task; `results[i]` is task i's first result; raises the
+    ///   first error once all have ended.
+    /// - `parallel(items, fn [, {concurrency=N, fail_fast=false}]) -> results, failures`: calls `fn(item, index)`
+    ///   for each item of an array (or each value an iterator function returns) with at most `concurrency`
+    ///   calls in flight (default `defaultConcurrency`); `results[i]` is the first result of item i, or its error
+    ///   as an error value; `failures` counts them. `fail_fast` stops starting items after the first error.
+    /// - `is_error(value) -> boolean`: whether `value` is an error value.
+    public func openTasks(in module: String, defaultConcurrency: Int) {
+        define(LuaTaskHandle.type)
+        let functions: [String: LuaFunction] = [
+            "sleep": { call in
+                let seconds = try call.number(1)
+                guard seconds.isFinite, seconds >= 0 else {
+                    throw LuaArgumentError(position: 1, message: "seconds must be a finite number >= 0")
+                }
+                return try call.suspend(.async {
+                    try await Task.sleep(for: .seconds(seconds))
+                    return .none
+                })
+            },
+            "spawn": { call in
+                try call.check(1, is: .function)
+                guard let scheduler = call.state.scheduler else { throw LuaRaisedError("no scheduler runs this state") }
+                guard !scheduler.isStopping else { throw LuaRaisedError("cannot start a task: the run is stopping") }
+                let id = scheduler.spawn(from: call.stack, arguments: call.argumentCount - 1)
+                call.stack.push(LuaTaskHandle(id: id, scheduler: scheduler), as: LuaTaskHandle.type)
+                return .results(1)
+            },
+        ]
+        register(module: module, functions)
+        let stack = self.stack
+        let loaded = luaL_loadbufferx(L, Self.tasksPrelude, Self.tasksPrelude.utf8.count, "=(tasks)", "t")
+        precondition(loaded == LUA_OK, "cmo: tasks prelude does not compile: \(stack.describe(at: -1))")
+        _ = lua_getglobal(L, module)
+        stack.push(module)
+        stack.push(Int64(defaultConcurrency))
+        stack.pushReference(anchors.errorMetatable)
+        let status = hostAllocations { clua_pcall(L, 4, 0, 0) }
+        precondition(status == LUA_OK, "cmo: tasks prelude failed: \(stack.describe(at: -1))")
+    }
+
+    static let tasksPrelude = """
+        local M, module_name, default_concurrency, ERROR = ...
+        local spawn = M.spawn
+        local type, pcall, error, setmetatable, getmetatable, tostring = type, pcall, error, setmetatable, getmetatable, tostring
+        local math_type = math.type
+
+        local function argerror(n, fname, message)
+          error(("bad argument #%d to '%s' (%s)"):format(n, fname, message), 3)
+        end
+
+        local function is_error(value)
+          return type(value) == "table" and getmetatable(value) == ERROR
+        end
+        M.is_error = is_error
+
+        local function as_error(err)
+          if is_error(err) then return err end
+          return setmetatable({ kind = "error", message = tostring(err) }, ERROR)
+        end
+
+        function M.wait_all(tasks)
+          if type(tasks) ~= "table" then argerror(1, "wait_all", "table expected, got " .. type(tasks)) end
+          local results, first_error = {}, nil
+          for i = 1, #tasks do
+            local ok, result = pcall(tasks[i].wait, tasks[i])
+            if ok then results[i] = result elseif first_error == nil then first_error = result end
+          end
+          if first_error ~= nil then error(first_error, 0) end
+          return results
+        end
+
+        function M.parallel(items, fn, opts)
+          local kind = type(items)
+          if kind ~= "table" and kind ~= "function" then
+            argerror(1, "parallel", "table or function expected, got " .. kind)
+          end
+          if type(fn) ~= "function" then argerror(2, "parallel", "function expected, got " .. type(fn)) end
+          local concurrency, fail_fast = default_concurrency, false
+          if opts ~= nil then
+            if type(opts) ~= "table" then argerror(3, "parallel", "table expected, got " .. type(opts)) end
+            for key in pairs(opts) do
+              if key ~= "concurrency" and key ~= "fail_fast" then
+                argerror(3, "parallel", "invalid option '" .. tostring(key) .. "'")
+              end
+            end
+            if opts.concurrency ~= nil then
+              if math_type(opts.concurrency) ~= "integer" then
+                argerror(3, "parallel", "field 'concurrency': integer expected, got " .. type(opts.concurrency))
+              end
+              if opts.concurrency < 1 then argerror(3, "parallel", "field 'concurrency': must be at least 1") end
+              concurrency = opts.concurrency
+            end
+            if opts.fail_fast ~= nil then
+              if type(opts.fail_fast) ~= "boolean" then
+                argerror(3, "parallel", "field 'fail_fast': boolean expected, got " .. type(opts.fail_fast))
+              end
+              fail_fast = opts.fail_fast
+            end
+          end
+
+          local results, failures, next_index, stopped, exhausted = {}, 0, 1, false, false
+          local count = kind == "table" and #items or nil
+          local function take()
+            if stopped or exhausted then return nil end
+            local index = next_index
+            local item
+            if count then
+              if index > count then exhausted = true return nil end
+              item = items[index]
+            else
+              item = items()
+              if item == nil then exhausted = true return nil end
+            end
+            next_index = index + 1
+            return index, item
+          end
+          local function worker()
+            while true do
+              local index, item = take()
+              if index == nil then return end
+              local ok, result = pcall(fn, item, index)
+              if ok then
+                results[index] = result
+              else
+                results[index] = as_error(result)
+                failures = failures + 1
+                if fail_fast then stopped = true end
+              end
+            end
+          end
+          local workers = {}
+          local n = count and math.min(concurrency, count) or concurrency
+          for i = 1, n do workers[i] = spawn(worker) end
+          for i = 1, n do workers[i]:wait() end
+          return results, failures
+        end
+        """
+}
