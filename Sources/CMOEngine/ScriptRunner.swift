@@ -40,7 +40,7 @@ public final class ScriptRunner {
         guard let source = LuaSourceFile.read(options.scriptPath) else {
             return RunResult(
                 outcome: .failed(LuaError(.runtime, "cannot read \(options.scriptPath)")), exitCode: .usage,
-                errorReport: "cmo: cannot read script '\(options.scriptPath)'")
+                errorReport: "cannot read script '\(options.scriptPath)'")
         }
         do {
             try state.load(source, chunkName: options.scriptPath)

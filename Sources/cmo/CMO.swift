@@ -1,5 +1,9 @@
 import ArgumentParser
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The `cmo` command: runs Lua workflows against the CMO API, and the simulator that stands in for it.
 @main
 struct CMO: AsyncParsableCommand {
@@ -16,4 +20,22 @@ struct CMO: AsyncParsableCommand {
             TokenCommand.self,
         ]
     )
+
+    /// Parses and runs the command; usage errors exit with 2 (argument-parser's default is 64).
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileOutput.standardError.write(fullMessage(for: error) + "\n")
+                Glibc.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }

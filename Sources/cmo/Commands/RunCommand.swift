@@ -44,6 +44,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Stop the script (exit 4) when its Lua heap would exceed this many bytes.")
     var maxMemory: Int = 256 << 20
 
+    /// Seconds the script gets after `--timeout` before the process exits regardless.
+    static let watchdogGrace = 5.0
+
     @Flag(help: "Log what the engine does to stderr.")
     var verbose = false
 
@@ -73,10 +76,22 @@ struct RunCommand: AsyncParsableCommand {
             limits: LuaLimits(memoryLimit: maxMemory, instructionLimit: maxInstructions),
             modulePaths: [Stdlib.defaultPath()]
         )
-        let runner = ScriptRunner(options: options, logger: logger)
+        let runner = ScriptRunner(options: options, logger: logger) { line in
+            FileOutput.standardOutput.write(line + "\n")
+        }
         let control = runner.scheduler.control
-        let signals = SignalForwarder { name in control.stop(.requested("interrupted by \(name)")) }
+        let signals = SignalForwarder { name, count in
+            if count > 1 {
+                FileOutput.standardError.write("cmo: \(name) again: exiting without waiting for the script\n")
+                Glibc.exit(RunResult.ExitCode.stopped.rawValue)
+            }
+            control.stop(.requested("interrupted by \(name)"))
+        }
+        // A Lua thread stuck inside one C call (a pathological string.find) never reaches a budget check:
+        // past the timeout and a grace period, leave anyway.
+        let watchdog = timeout.map { Watchdog(after: $0 + Self.watchdogGrace) }
         let result = await runner.run()
+        watchdog?.cancel()
         signals.cancel()
         if let report = result.errorReport {
             FileOutput.standardError.write("cmo: \(report)\n")

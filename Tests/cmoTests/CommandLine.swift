@@ -1,0 +1,68 @@
+import Foundation
+
+/// Runs the built `cmo` binary (beside the test bundle) and collects what it did.
+struct CLI {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// The `cmo` executable of this build.
+    static var executable: URL {
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var directory = bundle.deletingLastPathComponent()
+        while directory.path != "/" {
+            let candidate = directory.appendingPathComponent("cmo")
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+                return candidate
+            }
+            directory = directory.deletingLastPathComponent()
+        }
+        return URL(fileURLWithPath: ".build/debug/cmo")
+    }
+
+    /// Starts `cmo arguments...`; the caller waits.
+    static func start(
+        _ arguments: [String], environment: [String: String] = [:], in directory: String? = nil
+    ) throws -> (Process, Pipe, Pipe) {
+        let process = Process()
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        process.executableURL = executable
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        return (process, out, err)
+    }
+
+    /// Runs `cmo arguments...` to the end.
+    static func run(_ arguments: [String], environment: [String: String] = [:], in directory: String? = nil) throws -> Result {
+        let (process, out, err) = try start(arguments, environment: environment, in: directory)
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// Writes `source` to `name` in a new temporary directory and returns the directory; scripts run there by a
+    /// relative path keep short chunk names (Lua shortens names longer than 60 bytes).
+    static func workspace(_ source: String, name: String = "workflow.lua") throws -> String {
+        URL(fileURLWithPath: try script(source, name: name)).deletingLastPathComponent().path
+    }
+
+    /// Writes `source` to a new temporary `name` and returns its path.
+    static func script(_ source: String, name: String = "workflow.lua") throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cmo-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let url = directory.appendingPathComponent(name)
+        try source.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+}

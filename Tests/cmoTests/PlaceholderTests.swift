@@ -1,5 +1,0 @@
-import Testing
-
-@Test func placeholder_cmo() {
-    #expect(Bool(true))
-}

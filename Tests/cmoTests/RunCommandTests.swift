@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+
+@Suite struct RunCommandTests {
+    @Test func aScriptRunsWithVarsAndExitsZero() throws {
+        let path = try CLI.script("print('hello ' .. cmo.vars.name) print(json.encode(cmo.vars))")
+        let result = try CLI.run(["run", path, "--var", "name=Ada", "--var", "empty="])
+        #expect(result.status == 0)
+        #expect(result.stdout == "hello Ada\n{\"empty\":\"\",\"name\":\"Ada\"}\n")
+        #expect(result.stderr == "")
+    }
+
+    @Test func anUncaughtErrorExitsOneWithPlaceAndTraceback() throws {
+        let directory = try CLI.workspace("local x = 1\nerror('boom')")
+        let result = try CLI.run(["run", "workflow.lua"], in: directory)
+        #expect(result.status == 1)
+        #expect(result.stderr == """
+            cmo: workflow.lua:2: boom
+            stack traceback:
+            \t[C]: in function 'error'
+            \tworkflow.lua:2: in main chunk
+
+            """)
+    }
+
+    @Test func aSyntaxErrorExitsOneWithFileAndLine() throws {
+        let directory = try CLI.workspace("local = 1")
+        let result = try CLI.run(["run", "workflow.lua"], in: directory)
+        #expect(result.status == 1)
+        #expect(result.stderr == "cmo: workflow.lua:1: <name> expected near '='\n")
+    }
+
+    @Test func usageErrorsExitTwo() throws {
+        let path = try CLI.script("print(1)")
+        let noValue = try CLI.run(["run", path, "--var", "novalue"])
+        #expect(noValue.status == 2)
+        #expect(noValue.stderr.hasPrefix("Error: --var expects KEY=VALUE, got 'novalue'\n"))
+        #expect(try CLI.run(["run", path, "--concurrency", "0"]).status == 2)
+        #expect(try CLI.run(["run"]).status == 2)
+        let missing = try CLI.run(["run", "/nonexistent/x.lua"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr == "cmo: cannot read script '/nonexistent/x.lua'\n")
+    }
+
+    @Test func aTimeoutStopsTheRunWithExitFour() throws {
+        let path = try CLI.script("print('start') cmo.sleep(30) print('never')")
+        let result = try CLI.run(["run", path, "--timeout", "0.2"])
+        #expect(result.status == 4)
+        #expect(result.stdout == "start\n")
+        #expect(result.stderr == "cmo: stopped: timed out after 0.2 s\n")
+    }
+
+    @Test func budgetsStopTheRunWithExitFour() throws {
+        let loop = try CLI.workspace("local n = 0\nlocal step = 1\nwhile true do\n  n = n + step\nend", name: "loop.lua")
+        let spent = try CLI.run(["run", "loop.lua", "--max-instructions", "100000"], in: loop)
+        #expect(spent.status == 4)
+        #expect(spent.stderr == "cmo: stopped: loop.lua:4: instruction budget exceeded (limit 100000 instructions)\n")
+
+        let grow = try CLI.script("local t = {} while true do t[#t + 1] = string.rep('x', 1000) .. #t end")
+        let full = try CLI.run(["run", grow, "--max-memory", "8388608"])
+        #expect(full.status == 4)
+        #expect(full.stderr.hasSuffix("memory budget exceeded (limit 8388608 bytes)\n"))
+    }
+
+    @Test(arguments: [SIGINT, SIGTERM])
+    func aSignalStopsTheRunWithExitFour(signal: Int32) throws {
+        let path = try CLI.script("""
+            local ok, err = pcall(function()
+              print('ready')
+              cmo.sleep(30)
+            end)
+            print('cleanup', err.kind)
+            """)
+        let (process, out, err) = try CLI.start(["run", path])
+        let reader = out.fileHandleForReading
+        var seen = Data()
+        while !String(decoding: seen, as: UTF8.self).contains("ready\n") {
+            let chunk = reader.availableData
+            if chunk.isEmpty { break }
+            seen.append(chunk)
+        }
+        kill(process.processIdentifier, signal)
+        seen.append(reader.readDataToEndOfFile())
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let name = signal == SIGINT ? "SIGINT" : "SIGTERM"
+        #expect(process.terminationStatus == 4)
+        #expect(String(decoding: seen, as: UTF8.self) == "ready\ncleanup\tcancelled\n")
+        #expect(stderr == "cmo: stopped: interrupted by \(name)\n")
+    }
+
+    @Test func helpDocumentsTheExitCodes() throws {
+        let result = try CLI.run(["run", "--help"])
+        #expect(result.status == 0)
+        // argument-parser wraps long lines: compare with whitespace collapsed.
+        let help = result.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        for line in [
+            "0  the script finished and everything it started succeeded",
+            "1  the script raised an uncaught error, or has a syntax error (reported as file:line: message)",
+            "2  usage or configuration error",
+            "3  the script finished but some operations it started failed",
+            "4  stopped early: timeout, SIGINT/SIGTERM, instruction or memory budget, or a guard",
+        ] {
+            #expect(help.contains(line.split(whereSeparator: \.isWhitespace).joined(separator: " ")))
+        }
+    }
+
+    @Test func scriptsRequireModulesBesideThem() throws {
+        let directory = URL(fileURLWithPath: try CLI.script("", name: "helper.lua")).deletingLastPathComponent()
+        try "return { answer = 42 }".write(to: directory.appendingPathComponent("helper.lua"), atomically: true, encoding: .utf8)
+        let main = directory.appendingPathComponent("main.lua")
+        try "print(require('helper').answer)".write(to: main, atomically: true, encoding: .utf8)
+        let result = try CLI.run(["run", main.path])
+        #expect(result.status == 0)
+        #expect(result.stdout == "42\n")
+    }
+}
