@@ -1,0 +1,68 @@
+import Foundation
+import Logging
+import LuaKit
+import Testing
+
+@testable import CMOEngine
+
+@Suite struct ScriptRunnerTests {
+    private func write(_ files: [String: String]) throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("engine-\(UUID().uuidString)")
+        for (name, text) in files {
+            let url = directory.appendingPathComponent(name)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+        return directory
+    }
+
+    private func run(_ options: RunOptions) async -> (RunResult, [String]) {
+        var lines: [String] = []
+        let runner = ScriptRunner(options: options, logger: Logger(label: "test")) { lines.append($0) }
+        let result = await runner.run()
+        return (result, lines)
+    }
+
+    @Test func varsReachTheScriptAsStrings() async throws {
+        let directory = try write(["main.lua": "print(cmo.vars.count, math.type(cmo.vars.count), cmo.vars.missing)"])
+        let (result, lines) = await run(RunOptions(scriptPath: directory.appendingPathComponent("main.lua").path, vars: ["count": "3"]))
+        #expect(result.exitCode == .success)
+        #expect(lines == ["3\tnil\tnil"])
+    }
+
+    @Test func stdlibComesBeforeTheScriptsDirectory() async throws {
+        let stdlib = try write(["cmo/greeting.lua": "return 'from stdlib'"])
+        let scripts = try write([
+            "cmo/greeting.lua": "return 'from script dir'", "local_helper.lua": "return 'local'",
+            "main.lua": "print(require('cmo.greeting'), require('local_helper'))",
+        ])
+        let (result, lines) = await run(RunOptions(
+            scriptPath: scripts.appendingPathComponent("main.lua").path, modulePaths: [stdlib.path]))
+        #expect(result.exitCode == .success)
+        #expect(lines == ["from stdlib\tlocal"])
+    }
+
+    @Test func outcomesMapToExitCodes() async throws {
+        let directory = try write([
+            "ok.lua": "return 1", "fail.lua": "error('x')", "slow.lua": "cmo.sleep(10)",
+            "loop.lua": "while true do end",
+        ])
+        func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+        #expect(await run(RunOptions(scriptPath: path("ok.lua"))).0.exitCode == .success)
+        let failed = await run(RunOptions(scriptPath: path("fail.lua"))).0
+        #expect(failed.exitCode == .scriptError)
+        #expect(failed.errorReport?.contains("stack traceback:") == true)
+        let slow = await run(RunOptions(scriptPath: path("slow.lua"), timeout: 0.05)).0
+        #expect(slow.exitCode == .stopped)
+        #expect(slow.errorReport == "stopped: timed out after 0.05 s")
+        let loop = await run(RunOptions(scriptPath: path("loop.lua"), limits: LuaLimits(instructionLimit: 10_000))).0
+        #expect(loop.exitCode == .stopped)
+        let missing = await run(RunOptions(scriptPath: path("absent.lua"))).0
+        #expect(missing.exitCode == .usage)
+    }
+
+    @Test func theShippedStdlibIsFound() {
+        let path = Stdlib.defaultPath()
+        #expect(FileManager.default.fileExists(atPath: path + "/README.md"))
+    }
+}
