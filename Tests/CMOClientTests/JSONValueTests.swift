@@ -14,7 +14,7 @@ import Testing
     }
 
     @Test func integersBeyondInt64BecomeDoubles() throws {
-        #expect(try JSONValue(parsing: "98765432109876543210") == .double(98_765_432_109_876_543_210))
+        #expect(try JSONValue(parsing: "98765432109876543210") == .double(9.876543210987654e19))
     }
 
     @Test func objectsKeepKeyOrder() throws {
@@ -45,7 +45,7 @@ import Testing
     }
 
     @Test(arguments: [
-        (#"{"id": "JASPER-1", "status": }"#, "expected a value at byte 28"),
+        (#"{"id": "JASPER-1", "status": }"#, "expected a value at byte 29"),
         (#"{"id" "x"}"#, "expected ':' after an object key"),
         (#"[1, 2"#, "expected ',' or ']' in an array"),
         (#"{"a":1} trailing"#, "expected end of document"),

@@ -46,7 +46,7 @@ import Testing
                         _ = try await provider.token()
                         return nil
                     } catch {
-                        return error
+                        return error as? CMOError
                     }
                 }
             }
@@ -55,7 +55,7 @@ import Testing
         // Later callers fail at once too.
         await #expect(throws: CMOError.self) { try await provider.token() }
         #expect(failures.count == 50)
-        #expect(failures.allSatisfy { $0.kind == .auth })
+        #expect(failures.allSatisfy { $0.kind == CMOError.Kind.auth })
         #expect(counter.calls.load(ordering: .relaxed) == 1)
     }
 
