@@ -77,6 +77,9 @@ public final class CMOClient: Sendable {
                 idleTimeout: .seconds(60),
                 concurrentHTTP1ConnectionsPerHostSoftLimit: configuration.limits.maxInFlight))
         http.httpVersion = .automatic
+        // Connection failures come back at once and go through the client's own retry policy (with backoff and
+        // the PATCH safety rules) instead of AHC's silent re-connecting until the connect timeout.
+        http.connectionPool.retryConnectionEstablishment = false
         return http
     }
 
