@@ -87,6 +87,13 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // scripts/bench/client.sh: GETs per second through CMOClient.
+        .executableTarget(
+            name: "cmo-client-bench",
+            dependencies: ["CMOClient", .product(name: "Logging", package: "swift-log")],
+            path: "Sources/CMOClientBench",
+            swiftSettings: strict
+        ),
         .testTarget(name: "LuaKitTests", dependencies: ["LuaKit"], swiftSettings: strict),
         .testTarget(
             name: "CMOClientTests",
