@@ -61,14 +61,16 @@ final class TokenProvider: Sendable {
                 // The fetch may have finished between `acquire` and here: check again under the lock.
                 let immediate: Result<AccessToken, CMOError>? = locked.withLock { locked in
                     switch locked.machine.state {
-                    case .ready(let token, _): return .success(token)
-                    case .failed(let error): return .failure(error)
-                    case .fetching(let current?) where now() < current.expiresAt: return .success(current)
-                    case .fetching, .idle:
-                        if case .idle = locked.machine.state {
-                            // A transient failure ended the fetch we meant to wait for.
-                            return .failure(CMOError(kind: .auth, message: "token fetch failed", retryable: true))
-                        }
+                    case .ready(let token, _):
+                        return .success(token)
+                    case .failed(let error):
+                        return .failure(error)
+                    case .idle:
+                        // A transient failure ended the fetch we meant to wait for; the next call tries again.
+                        return .failure(CMOError(kind: .auth, message: "token fetch failed", retryable: true))
+                    case .fetching(let current?) where now() < current.expiresAt:
+                        return .success(current)
+                    case .fetching:
                         locked.waiters.append(continuation)
                         return nil
                     }

@@ -19,15 +19,7 @@ public struct ProductListing: AsyncSequence, Sendable {
 
     /// Fetches one page: its entities.
     func fetchPage(_ page: Int) async throws(CMOError) -> [JSONValue] {
-        var query: [(name: String, value: String)] = []
-        if !fields.isEmpty { query.append((name: "fields", value: fields.joined(separator: ","))) }
-        query.append((name: "pageNumber", value: String(page)))
-        query.append((name: "pageSize", value: String(pageSize)))
-        let outcome = try await client.send(APIRequest(method: .GET, path: "product", query: query, safety: .read))
-        let json = try outcome.json(expecting: "a product page")
-        if let entities = json["entities"]?.arrayValue { return entities }
-        if let entities = json.arrayValue { return entities }
-        throw CMOError.unexpectedShape(expecting: "a page object with 'entities'", got: json)
+        try await client.page(page, fields: fields, pageSize: pageSize)
     }
 
     /// Iterates the listing; holds at most the current page and the next one.
@@ -98,6 +90,19 @@ public struct ProductListing: AsyncSequence, Sendable {
 }
 
 extension CMOClient {
+    /// `GET product?fields=...&pageNumber=N&pageSize=M`: one page of products (page numbers start at 1). An empty
+    /// page is past the end.
+    public func page(_ number: Int, fields: [String] = [], pageSize: Int = 100) async throws(CMOError) -> [JSONValue] {
+        var query: [(name: String, value: String)] = []
+        if !fields.isEmpty { query.append((name: "fields", value: fields.joined(separator: ","))) }
+        query.append((name: "pageNumber", value: String(number)))
+        query.append((name: "pageSize", value: String(pageSize)))
+        let outcome = try await send(APIRequest(method: .GET, path: "product", query: query, safety: .read))
+        let json = try outcome.json(expecting: "a product page")
+        if let entities = json["entities"]?.arrayValue { return entities }
+        throw CMOError.unexpectedShape(expecting: "a page object with 'entities'", got: json)
+    }
+
     /// `GET product?fields=...&pageNumber=N&pageSize=M`, page after page, as one sequence of entities.
     ///
     /// - Parameters:

@@ -32,25 +32,34 @@ struct ListCommand: AsyncParsableCommand {
         let pageSize = self.pageSize
         let all = self.all
         try await ClientSession.run(connection) { client throws(CMOError) in
-            var iterator = client.list(fields: fieldList, pageSize: pageSize).makeAsyncIterator()
-            var entities: [JSONValue] = []
-            var streamed = 0
-            while let entity = try await iterator.next() {
-                if format == .json {
-                    // Stream a JSON array, one entity per line, so that long listings start printing at once.
-                    StandardStreams.out((streamed == 0 ? "[" : ",") + entity.serialized())
-                    streamed += 1
-                } else {
-                    entities.append(entity)
-                }
-                if !all, streamed + entities.count >= pageSize { break }
+            if !all {
+                // The tutorial's step 1: the first page only.
+                let entities = try await client.page(1, fields: fieldList, pageSize: pageSize)
+                Self.print(entities, fields: fieldList, format: format)
+                return
             }
-            if format == .json {
-                StandardStreams.out(streamed == 0 ? "[]" : "]")
-            } else {
-                let columns = fieldList.isEmpty ? ["id", "status", "connectivityType"] : fieldList
-                StandardStreams.out(TableRenderer.entities(entities, fields: columns))
+            if format == .table {
+                var entities: [JSONValue] = []
+                for try await entity in client.list(fields: fieldList, pageSize: pageSize) { entities.append(entity) }
+                Self.print(entities, fields: fieldList, format: format)
+                return
             }
+            // Stream a JSON array, one entity per line, so that long listings start printing at once.
+            var count = 0
+            for try await entity in client.list(fields: fieldList, pageSize: pageSize) {
+                StandardStreams.out((count == 0 ? "[" : ",") + entity.serialized())
+                count += 1
+            }
+            StandardStreams.out(count == 0 ? "[]" : "]")
+        }
+    }
+
+    private static func print(_ entities: [JSONValue], fields: [String], format: OutputFormat) {
+        if format == .json {
+            StandardStreams.out(JSONValue.array(entities).serialized(pretty: true))
+        } else {
+            let columns = fields.isEmpty ? ["id", "status", "connectivityType"] : fields
+            StandardStreams.out(TableRenderer.entities(entities, fields: columns))
         }
     }
 }
