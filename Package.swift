@@ -89,6 +89,13 @@ let package = Package(
         ),
         // Micro-benchmarks for scripts/bench/luakit.sh.
         .executableTarget(name: "cmo-bench", dependencies: ["LuaKit"], swiftSettings: strict),
+        // scripts/bench/client.sh: GETs per second through CMOClient.
+        .executableTarget(
+            name: "cmo-client-bench",
+            dependencies: ["CMOClient", .product(name: "Logging", package: "swift-log")],
+            path: "Sources/CMOClientBench",
+            swiftSettings: strict
+        ),
         .testTarget(name: "LuaKitTests", dependencies: ["LuaKit"], swiftSettings: strict),
         .testTarget(
             name: "CMOClientTests",

@@ -1,10 +1,133 @@
 import ArgumentParser
+import CMOSimulator
+import Logging
 
-/// `cmo sim`: not built yet.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `cmo sim`: runs the CMO API simulator until SIGINT or SIGTERM.
 struct SimCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "sim", abstract: "Not built yet.")
+    static let configuration = CommandConfiguration(
+        commandName: "sim",
+        abstract: "Run a local simulator of the CMO API (token endpoint, products, changes, monitors).",
+        discussion: """
+            With no flags it serves 1000 products to the tenant 'eos' for the client cmo-demo and prints the \
+            environment a client needs. Stop it with Ctrl-C.
+            """
+    )
+
+    @Option(help: "Host to bind.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to bind (0: any free port).")
+    var port = 8080
+
+    @Option(name: .customLong("tenant"), help: "A tenant to serve (repeatable; the first is the default). Default: eos.")
+    var tenants: [String] = []
+
+    @Option(name: .customLong("client"), help: "A client as ID:SECRET[:ro|rw] (repeatable). Default: cmo-demo:cmo-demo-secret:rw.")
+    var clients: [String] = []
+
+    @Option(help: "Keycloak realm of the token endpoint.")
+    var realm = "cmo"
+
+    @Option(help: "Number of products to generate.")
+    var fleet = 1000
+
+    @Option(help: "Seed of the fleet and of every random decision.")
+    var seed: UInt64 = 1
+
+    @Option(name: .customLong("token-ttl"), help: "Access token lifetime in seconds.")
+    var tokenTTL = 300
+
+    @Option(name: .customLong("latency-ms"), help: "Latency added to every API response, in milliseconds.")
+    var latencyMs = 0
+
+    @Option(name: .customLong("jitter-ms"), help: "Extra random latency, up to this many milliseconds.")
+    var jitterMs = 0
+
+    @Option(name: .customLong("async-delay-ms"), help: "How long an asynchronous change stays InProgress, in milliseconds.")
+    var asyncDelayMs = 1500
+
+    @Option(name: .customLong("fault-rate"), help: "Share (0-1) of API requests answered 500/502/503 without doing anything.")
+    var faultRate = 0.0
+
+    @Option(name: .customLong("drop-rate"), help: "Share (0-1) of API requests whose connection is closed without an answer.")
+    var dropRate = 0.0
+
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Whether a dropped request was processed (a PATCH applied) before its connection closed."
+    )
+    var dropAppliesChange = true
+
+    @Option(name: .customLong("rate-limit"), help: "Requests per second allowed per client (token bucket); unlimited when absent.")
+    var rateLimit: Double?
+
+    @Option(name: .customLong("in-error-rate"), help: "Share (0-1) of asynchronous changes whose monitor ends InError.")
+    var inErrorRate = 0.0
+
+    @Option(name: .customLong("max-page-size"), help: "Largest pageSize a list accepts (above: 400).")
+    var maxPageSize = 100
+
+    @Option(help: "SQLite file that keeps the fleet and monitors across restarts.")
+    var state: String?
+
+    @Option(name: .customLong("log-level"), help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel = "notice"
+
+    func makeConfiguration() throws -> SimulatorConfiguration {
+        var parsedClients: [SimulatorClient] = []
+        for argument in clients {
+            guard let client = SimulatorClient(argument: argument) else {
+                throw ValidationError("--client must be ID:SECRET[:ro|rw], got '\(argument)'")
+            }
+            parsedClients.append(client)
+        }
+        let configuration = SimulatorConfiguration(
+            host: host,
+            port: port,
+            realm: realm,
+            tenants: tenants.isEmpty ? ["eos"] : tenants,
+            clients: parsedClients.isEmpty ? [.demo] : parsedClients,
+            fleetSize: fleet,
+            seed: seed,
+            tokenTTL: tokenTTL,
+            latencyMilliseconds: latencyMs,
+            jitterMilliseconds: jitterMs,
+            asyncDelayMilliseconds: asyncDelayMs,
+            faultRate: faultRate,
+            dropRate: dropRate,
+            dropMode: dropAppliesChange ? .afterProcessing : .beforeProcessing,
+            rateLimit: rateLimit,
+            inErrorRate: inErrorRate,
+            maxPageSize: maxPageSize,
+            defaultPageSize: min(10, maxPageSize),
+            statePath: state
+        )
+        do {
+            try configuration.validate()
+        } catch {
+            throw ValidationError(error.description)
+        }
+        return configuration
+    }
 
     func run() async throws {
-        throw ExitCode(2)
+        let configuration = try makeConfiguration()
+        var logger = Logger(label: "cmo.sim")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .notice
+        let simulator = try await CMOSimulator.start(configuration, logger: logger, handleSignals: true)
+        let client = simulator.defaultClient
+        print("cmo sim listening on \(simulator.baseURL)")
+        print(
+            "CMO_API_URL=\(simulator.apiURL) CMO_TENANT=\(simulator.defaultTenant) CMO_AUTH_URL=\(simulator.authURL) "
+                + "CMO_CLIENT_ID=\(client.id) CMO_CLIENT_SECRET=\(client.secret)"
+        )
+        fflush(nil)  // all C streams: print() buffers stdout when it is a pipe
+        try await simulator.waitUntilStopped()
     }
 }

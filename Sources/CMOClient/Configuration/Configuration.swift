@@ -1,0 +1,141 @@
+/// Everything a `CMOClient` needs to talk to one tenant of the CMO API.
+///
+/// Build it directly, or with `Configuration.load(...)` from command-line flags, the environment and a profile of
+/// the configuration file.
+public struct Configuration: Sendable {
+    /// The API URL: everything before `/{tenant}`, e.g.
+    /// `https://host/api-gw/connection-management-orchestrator/v5`.
+    public var apiURL: String
+    /// The tenant, the path segment after `apiURL`.
+    public var tenant: String
+    /// How to get access tokens.
+    public var auth: Auth
+    /// Connect, read and whole-request timeouts.
+    public var timeout: Timeout
+    /// When and how long to wait before trying a failed request again.
+    public var retry: RetryPolicy
+    /// Caps on requests in flight and per second.
+    public var limits: Limits
+    /// How `awaitMonitor` polls.
+    public var monitorPolling: MonitorPolling
+    /// Log every request and response (line, status, timing, headers, bodies) at `debug` level, with
+    /// `Authorization`, `client_secret` and `access_token` redacted.
+    public var httpDebug: Bool
+
+    public init(
+        apiURL: String,
+        tenant: String,
+        auth: Auth,
+        timeout: Timeout = Timeout(),
+        retry: RetryPolicy = RetryPolicy(),
+        limits: Limits = Limits(),
+        monitorPolling: MonitorPolling = MonitorPolling(),
+        httpDebug: Bool = false
+    ) {
+        self.apiURL = apiURL
+        self.tenant = tenant
+        self.auth = auth
+        self.timeout = timeout
+        self.retry = retry
+        self.limits = limits
+        self.monitorPolling = monitorPolling
+        self.httpDebug = httpDebug
+    }
+
+    /// The URL prefix of every API path: `apiURL/tenant/`.
+    var tenantBaseURL: String {
+        var base = apiURL
+        while base.hasSuffix("/") { base.removeLast() }
+        return "\(base)/\(tenant)/"
+    }
+}
+
+extension Configuration {
+    /// Client-credentials settings for the token endpoint.
+    public struct Auth: Sendable {
+        /// How the client id and secret travel to the token endpoint.
+        public enum CredentialStyle: String, Sendable, CaseIterable {
+            /// `client_id` and `client_secret` as form fields (the tutorial's way).
+            case form
+            /// HTTP Basic authentication.
+            case basic
+        }
+
+        /// The full token URL, e.g. `https://host/auth/realms/REALM/protocol/openid-connect/token`.
+        public var tokenURL: String
+        /// The client id.
+        public var clientID: String
+        /// The client secret.
+        public var clientSecret: Secret
+        /// Form fields (default) or HTTP Basic.
+        public var credentialStyle: CredentialStyle
+        /// The `scope` form field; `nil` sends none.
+        public var scope: String?
+        /// How long before expiry a token is refreshed; capped at a quarter of the token's lifetime so that
+        /// short-lived tokens are still reused.
+        public var refreshSkew: Duration
+
+        public init(
+            tokenURL: String,
+            clientID: String,
+            clientSecret: Secret,
+            credentialStyle: CredentialStyle = .form,
+            scope: String? = "openid",
+            refreshSkew: Duration = .seconds(30)
+        ) {
+            self.tokenURL = tokenURL
+            self.clientID = clientID
+            self.clientSecret = clientSecret
+            self.credentialStyle = credentialStyle
+            self.scope = scope
+            self.refreshSkew = refreshSkew
+        }
+    }
+
+    /// Timeouts for every HTTP request.
+    public struct Timeout: Sendable {
+        /// Establishing a connection.
+        public var connect: Duration
+        /// Silence while waiting for response bytes.
+        public var read: Duration
+        /// One whole attempt, from sending to the last body byte.
+        public var request: Duration
+
+        public init(connect: Duration = .seconds(5), read: Duration = .seconds(30), request: Duration = .seconds(60)) {
+            self.connect = connect
+            self.read = read
+            self.request = request
+        }
+    }
+
+    /// Caps on the load the client puts on the API.
+    public struct Limits: Sendable {
+        /// Requests (token requests excluded) allowed in flight at once; also the connection pool size.
+        public var maxInFlight: Int
+        /// Requests started per second, spread evenly; `nil` for no limit. A 1NCE backend allows 10.
+        public var requestsPerSecond: Double?
+
+        public init(maxInFlight: Int = 64, requestsPerSecond: Double? = nil) {
+            self.maxInFlight = max(1, maxInFlight)
+            self.requestsPerSecond = requestsPerSecond.flatMap { $0 > 0 ? $0 : nil }
+        }
+    }
+
+    /// The polling schedule of `awaitMonitor`: the interval starts at `initialInterval` and grows by `multiplier`
+    /// up to `maximumInterval`; a `Retry-After` from the server takes precedence.
+    public struct MonitorPolling: Sendable {
+        public var initialInterval: Duration
+        public var maximumInterval: Duration
+        public var multiplier: Double
+
+        public init(
+            initialInterval: Duration = .milliseconds(500),
+            maximumInterval: Duration = .seconds(5),
+            multiplier: Double = 1.5
+        ) {
+            self.initialInterval = initialInterval
+            self.maximumInterval = maximumInterval
+            self.multiplier = max(1, multiplier)
+        }
+    }
+}

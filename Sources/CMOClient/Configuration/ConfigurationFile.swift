@@ -1,0 +1,102 @@
+import Foundation
+import TOMLKit
+
+/// The configuration file: named profiles under `[profiles.NAME]`.
+///
+/// ```toml
+/// [profiles.default]
+/// api_url = "https://host/api-gw/connection-management-orchestrator/v5"
+/// tenant = "eos"
+/// auth_url = "https://host"            # or the full token URL
+/// client_id = "my-app"
+/// client_secret_file = "~/.config/cmo/secret"
+/// rate_limit = 10                       # requests per second (optional)
+/// max_in_flight = 32                    # optional
+/// ```
+struct ConfigurationFile: Decodable, Sendable {
+    /// One profile: every key is optional.
+    struct Profile: Decodable, Sendable {
+        var apiURL: String?
+        var tenant: String?
+        var authURL: String?
+        var realm: String?
+        var clientID: String?
+        var clientSecret: String?
+        var clientSecretFile: String?
+        var credentialStyle: String?
+        var scope: String?
+        var rateLimit: Double?
+        var maxInFlight: Int?
+        var connectTimeout: Double?
+        var requestTimeout: Double?
+        var tokenRefreshSkew: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case apiURL = "api_url", tenant, authURL = "auth_url", realm, clientID = "client_id"
+            case clientSecret = "client_secret", clientSecretFile = "client_secret_file"
+            case credentialStyle = "credential_style", scope, rateLimit = "rate_limit", maxInFlight = "max_in_flight"
+            case connectTimeout = "connect_timeout", requestTimeout = "request_timeout"
+            case tokenRefreshSkew = "token_refresh_skew"
+        }
+
+        init() {}
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            apiURL = try container.decodeIfPresent(String.self, forKey: .apiURL)
+            tenant = try container.decodeIfPresent(String.self, forKey: .tenant)
+            authURL = try container.decodeIfPresent(String.self, forKey: .authURL)
+            realm = try container.decodeIfPresent(String.self, forKey: .realm)
+            clientID = try container.decodeIfPresent(String.self, forKey: .clientID)
+            clientSecret = try container.decodeIfPresent(String.self, forKey: .clientSecret)
+            clientSecretFile = try container.decodeIfPresent(String.self, forKey: .clientSecretFile)
+            credentialStyle = try container.decodeIfPresent(String.self, forKey: .credentialStyle)
+            scope = try container.decodeIfPresent(String.self, forKey: .scope)
+            rateLimit = try Self.number(container, .rateLimit)
+            maxInFlight = try container.decodeIfPresent(Int.self, forKey: .maxInFlight)
+            connectTimeout = try Self.number(container, .connectTimeout)
+            requestTimeout = try Self.number(container, .requestTimeout)
+            tokenRefreshSkew = try Self.number(container, .tokenRefreshSkew)
+        }
+
+        /// TOML tells integers from floats; accept either where a number of seconds or a rate is meant.
+        private static func number(_ container: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys) throws
+            -> Double?
+        {
+            if let integer = try? container.decodeIfPresent(Int.self, forKey: key) { return Double(integer) }
+            return try container.decodeIfPresent(Double.self, forKey: key)
+        }
+    }
+
+    var profiles: [String: Profile]?
+
+    /// Reads and parses the file at `path`; `nil` when there is no such file.
+    static func read(at path: String) throws(CMOError) -> ConfigurationFile? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw CMOError.configurationFile(path, "cannot read it")
+        }
+        do {
+            return try TOMLDecoder().decode(ConfigurationFile.self, from: text)
+        } catch let error as TOMLParseError {
+            throw CMOError.configurationFile(
+                path, "line \(error.source.begin.line): \(error.description)")
+        } catch {
+            throw CMOError.configurationFile(path, "unexpected value type (\(Self.describe(error)))")
+        }
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        guard let decodingError = error as? DecodingError else { return "invalid" }
+        switch decodingError {
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .keyNotFound(_, let context),
+            .dataCorrupted(let context):
+            return context.codingPath.map(\.stringValue).joined(separator: ".")
+        @unknown default:
+            return "invalid"
+        }
+    }
+}

@@ -1,0 +1,99 @@
+/// Every error `CMOClient` throws.
+///
+/// Switch on `kind`; read `status`, `problem`, `correlationId` and `traceId` for what the server said. The
+/// `description` is short and safe for logs: it never holds a token or a secret.
+public struct CMOError: Error, Sendable, CustomStringConvertible {
+    /// What went wrong, as a small extensible set compared with `==`.
+    public struct Kind: Sendable, Hashable, CustomStringConvertible {
+        private enum Code: String, Sendable {
+            case configuration, auth, http, network, timeout, outcomeUnknown, decoding, monitorFailed
+            case monitorTimeout, cancelled
+        }
+
+        private let code: Code
+        private init(_ code: Code) { self.code = code }
+
+        /// A setting is missing or invalid.
+        public static let configuration = Kind(.configuration)
+        /// The token endpoint refused the credentials, or the API answered 401 twice.
+        public static let auth = Kind(.auth)
+        /// The API answered with an error status.
+        public static let http = Kind(.http)
+        /// The connection failed, and retries did not help.
+        public static let network = Kind(.network)
+        /// A request timed out, and retries did not help.
+        public static let timeout = Kind(.timeout)
+        /// A change may or may not have been applied (the connection failed after it was sent); re-read to know.
+        public static let outcomeUnknown = Kind(.outcomeUnknown)
+        /// The server sent a body that is not what was expected.
+        public static let decoding = Kind(.decoding)
+        /// A monitor ended `InError`.
+        public static let monitorFailed = Kind(.monitorFailed)
+        /// A monitor was still in progress when the wait ran out.
+        public static let monitorTimeout = Kind(.monitorTimeout)
+        /// The task was cancelled.
+        public static let cancelled = Kind(.cancelled)
+
+        /// The name of the kind, such as `auth` or `outcomeUnknown`.
+        public var description: String { code.rawValue }
+    }
+
+    /// What went wrong.
+    public var kind: Kind
+    /// A short, safe explanation.
+    public var message: String
+    /// The HTTP status, when the server answered.
+    public var status: Int?
+    /// The parsed problem body, when the server sent one.
+    public var problem: Problem?
+    /// The correlation id of the failed response (header or body), for support requests.
+    public var correlationId: String?
+    /// The trace id of the failed response, when the server sent one.
+    public var traceId: String?
+    /// Whether trying the same request again later may succeed.
+    public var retryable: Bool
+    /// How many attempts were made (0 when no request was sent).
+    public var attempts: Int
+    /// The monitor, for `monitorFailed` and `monitorTimeout`.
+    public var monitor: Monitor?
+    /// The request, as `METHOD path` without query or host, when the error is about one.
+    public var request: String?
+
+    init(
+        kind: Kind, message: String, status: Int? = nil, problem: Problem? = nil, correlationId: String? = nil,
+        traceId: String? = nil, retryable: Bool = false, attempts: Int = 0, monitor: Monitor? = nil,
+        request: String? = nil
+    ) {
+        self.kind = kind
+        self.message = message
+        self.status = status
+        self.problem = problem
+        self.correlationId = correlationId ?? problem?.correlationId
+        self.traceId = traceId ?? problem?.traceId
+        self.retryable = retryable
+        self.attempts = attempts
+        self.monitor = monitor
+        self.request = request
+    }
+
+    /// The problem's title, or the message when the server sent no problem body.
+    public var title: String { problem?.headline ?? message }
+
+    /// The problem's detail, when the server sent one.
+    public var detail: String? { problem?.explanation }
+
+    /// The problem's `type`.
+    public var type: String? { problem?.type }
+
+    public var description: String {
+        var parts = ["\(kind): \(message)"]
+        if let request { parts.append("request: \(request)") }
+        if let status { parts.append("status: \(status)") }
+        if let headline = problem?.headline, headline != message { parts.append("title: \(headline)") }
+        if let detail { parts.append("detail: \(detail)") }
+        if let correlationId { parts.append("correlationId: \(correlationId)") }
+        if let traceId { parts.append("traceId: \(traceId)") }
+        if attempts > 1 { parts.append("attempts: \(attempts)") }
+        return parts.joined(separator: "; ")
+    }
+}

@@ -1,0 +1,29 @@
+extension JSONValue {
+    /// The `value` of the entry named `name` in this entity's `productCharacteristic` list.
+    public func characteristic(_ name: String) -> JSONValue? {
+        guard let list = self["productCharacteristic"]?.arrayValue else { return nil }
+        return list.first(where: { $0["name"]?.stringValue == name })?["value"]
+    }
+
+    /// The bundled sub-product whose id ends in `-suffix` (e.g. `simCard`), from `productRelationship`.
+    public func bundledProduct(suffix: String) -> JSONValue? {
+        guard let relationships = self["productRelationship"]?.arrayValue else { return nil }
+        let ending = "-" + suffix
+        return relationships.lazy.compactMap { $0["product"] }.first {
+            $0["id"]?.stringValue?.hasSuffix(ending) == true || $0["@type"]?.stringValue == suffix
+        }
+    }
+
+    /// The ICCID: the `ICCID` characteristic of this sub-product or of the bundle's simCard.
+    public var iccid: String? {
+        if let value = characteristic("ICCID")?.stringValue { return value }
+        return bundledProduct(suffix: "simCard")?.characteristic("ICCID")?.stringValue
+    }
+
+    /// The backend: the `SYSTEM` characteristic, else the id's prefix (`JASPER-8949...` → `JASPER`).
+    public var backend: String? {
+        if let system = characteristic("SYSTEM")?.stringValue { return system }
+        guard let id = self["id"]?.stringValue, let dash = id.firstIndex(of: "-") else { return nil }
+        return String(id[..<dash])
+    }
+}

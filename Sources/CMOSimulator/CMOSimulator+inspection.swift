@@ -1,0 +1,55 @@
+/// A read-only view of one product of the fleet, for tests.
+public struct SimulatedProduct: Sendable, Hashable {
+    /// The bundle id, e.g. `JASPER-8949201234567890123`.
+    public var id: String
+    /// The id of the sub-product that takes status changes (`…-simCard` or `…-terminal`).
+    public var statusSubProductID: String
+    public var backend: Backend
+    public var connectivityType: ConnectivityType
+    public var status: String
+    /// ICCID (cellular) or terminal serial number (satellite).
+    public var identifier: String
+    public var simNotes: String
+
+    /// Whether a status change answers 202 with a monitor.
+    public var isAsynchronous: Bool { backend.isAsynchronous }
+}
+
+extension CMOSimulator {
+    /// Every product, in list order, as it is now.
+    public var products: [SimulatedProduct] {
+        store.read(now: SimulatorResponder.nowMillis()) { fleet in fleet.products.map(SimulatedProduct.init) }
+    }
+
+    /// One product by bundle id.
+    public func product(id: String) -> SimulatedProduct? {
+        store.read(now: SimulatorResponder.nowMillis()) { fleet in
+            fleet.position(ofProduct: id).map { SimulatedProduct(fleet.products[$0]) }
+        }
+    }
+
+    /// Status changes actually applied per product id (products never changed are absent), as `GET /_sim/changes`
+    /// reports them (that endpoint also lists the zeros).
+    public var appliedChanges: [String: Int] {
+        store.read(now: SimulatorResponder.nowMillis()) { $0.appliedChanges }
+    }
+
+    /// The state of a monitor, or `nil` if there is none with this id.
+    public func monitorState(id: String) -> MonitorState? {
+        store.read(now: SimulatorResponder.nowMillis()) { $0.monitor(id)?.state }
+    }
+}
+
+extension SimulatedProduct {
+    init(_ product: Product) {
+        self.init(
+            id: product.id,
+            statusSubProductID: product.statusSubProductID,
+            backend: product.backend,
+            connectivityType: product.connectivityType,
+            status: product.status,
+            identifier: product.identifier,
+            simNotes: product.characteristic("simNotes") ?? ""
+        )
+    }
+}

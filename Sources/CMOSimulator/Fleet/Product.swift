@@ -1,0 +1,88 @@
+/// One IoT connection product of the simulated fleet: a bundle and the state of its sub-products.
+///
+/// The bundle and its status-bearing sub-product (`-simCard` for cellular, `-terminal` for satellite) share one
+/// status. Characteristics are kept in the order the real service lists them.
+struct Product: Sendable, Codable, Equatable {
+    /// A named characteristic value, as in `productCharacteristic`.
+    struct Characteristic: Sendable, Codable, Equatable {
+        var name: String
+        var value: String
+    }
+
+    /// The bundle id, `<BACKEND>-<ICCID or terminal serial number>`.
+    var id: String
+    var backend: Backend
+    var connectivityType: ConnectivityType
+    var status: String
+    var startDate: String
+    var customerID: String
+    var customerName: String
+    var billingAccountID: String
+    var offeringName: String
+    /// The ICCID (cellular) or terminal serial number (satellite).
+    var identifier: String
+    /// Characteristics of the status-bearing sub-product.
+    var characteristics: [Characteristic]
+    /// Characteristics of the `-dataConnectivity` sub-product (cellular only).
+    var dataCharacteristics: [Characteristic]
+    /// Data used in the current period, in KB.
+    var usedKB: Int
+    var usagePeriodStart: String
+    var usagePeriodEnd: String
+
+    /// The suffix of the sub-product whose status can be changed.
+    var statusSubProductSuffix: String {
+        connectivityType == .cellular ? SubProduct.simCard.suffix : SubProduct.terminal.suffix
+    }
+
+    /// The sub-products this product bundles, in the order they are listed.
+    var subProducts: [SubProduct] {
+        connectivityType == .cellular ? [.simCard, .dataConnectivity, .usageVolumeData] : [.terminal, .usageVolumeData]
+    }
+
+    /// The id of the status-bearing sub-product.
+    var statusSubProductID: String { id + statusSubProductSuffix }
+
+    func characteristic(_ name: String) -> String? {
+        characteristics.first { $0.name == name }?.value
+    }
+
+    mutating func setCharacteristic(_ name: String, _ value: String) {
+        if let index = characteristics.firstIndex(where: { $0.name == name }) {
+            characteristics[index].value = value
+        } else {
+            characteristics.append(Characteristic(name: name, value: value))
+        }
+    }
+}
+
+/// The kinds of sub-product a bundle can hold, named by their id suffix.
+enum SubProduct: String, Sendable, CaseIterable {
+    case simCard
+    case terminal
+    case dataConnectivity
+    case usageVolumeData = "usageVolume-data"
+
+    var suffix: String { "-" + rawValue }
+
+    /// `@type` of the sub-product.
+    var typeName: String {
+        switch self {
+        case .simCard: "simCard"
+        case .terminal: "terminal"
+        case .dataConnectivity: "dataConnectivity"
+        case .usageVolumeData: "usageVolume"
+        }
+    }
+
+    /// Whether this sub-product carries the product's status and accepts a status change.
+    var carriesStatus: Bool { self == .simCard || self == .terminal }
+
+    /// Splits a product path id into the bundle id and the sub-product, if any.
+    static func split(_ id: String) -> (bundleID: String, subProduct: SubProduct?) {
+        for kind in [SubProduct.usageVolumeData, .dataConnectivity, .simCard, .terminal] where id.hasSuffix(kind.suffix) {
+            return (String(id.dropLast(kind.suffix.count)), kind)
+        }
+        return (id, nil)
+    }
+}

@@ -1,2 +1,0 @@
-/// The CMO API simulator (placeholder until its issue lands).
-public enum CMOSimulatorPlaceholder {}

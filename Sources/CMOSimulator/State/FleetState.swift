@@ -1,0 +1,231 @@
+/// The simulated service's data: products, their rendered JSON, monitors and the applied-change counters.
+///
+/// A plain value with `mutating` events and an injected clock (`now`, epoch milliseconds): no I/O, no locks,
+/// so the state machine is tested directly. ``FleetStore`` guards it with a lock and persists what changes.
+struct FleetState: Sendable {
+    /// Rules that shape the state's behaviour.
+    struct Rules: Sendable {
+        var transitions: StatusTransitionTable
+        var asyncDelayMilliseconds: Int64
+        var inErrorRate: Double
+        var seed: UInt64
+    }
+
+    private(set) var products: [Product] = []
+    /// JSON of each product, parallel to `products`.
+    private(set) var rendered: [RenderedProduct] = []
+    private var positionByID: [String: Int] = [:]
+    private var positionByIdentifier: [String: Int] = [:]
+    private(set) var monitors: [String: Monitor] = [:]
+    /// The monitor in progress per product id.
+    private(set) var activeMonitors: [String: String] = [:]
+    /// Status changes actually applied, per product id.
+    private(set) var appliedChanges: [String: Int] = [:]
+    private var nextDue: Int64?
+    let rules: Rules
+
+    /// Product and monitor ids changed since the last ``drainDirty()``, for persistence.
+    private var dirtyProducts: Set<Int> = []
+    private var dirtyMonitors: Set<String> = []
+    var tracksDirty = false
+
+    init(products: [Product], monitors: [Monitor] = [], appliedChanges: [String: Int] = [:], rules: Rules) {
+        self.rules = rules
+        self.products = products
+        self.rendered = products.map(RenderedProduct.init)
+        for (position, product) in products.enumerated() {
+            positionByID[product.id] = position
+            positionByIdentifier[product.identifier] = position
+        }
+        self.appliedChanges = appliedChanges
+        for monitor in monitors {
+            self.monitors[monitor.id] = monitor
+            if monitor.state == .inProgress {
+                activeMonitors[monitor.productID] = monitor.id
+                nextDue = min(nextDue ?? monitor.dueAt, monitor.dueAt)
+            }
+        }
+    }
+
+    func position(ofProduct id: String) -> Int? {
+        positionByID[id]
+    }
+
+    func position(ofIdentifier identifier: String) -> Int? {
+        positionByIdentifier[identifier]
+    }
+
+    /// Completes every monitor that is due at `now`. Cheap when none is.
+    mutating func settle(now: Int64) {
+        guard let due = nextDue, now >= due else { return }
+        var earliest: Int64?
+        for (productID, monitorID) in activeMonitors {
+            guard var monitor = monitors[monitorID] else { continue }
+            if monitor.dueAt <= now {
+                complete(&monitor, productID: productID)
+                monitors[monitorID] = monitor
+                activeMonitors[productID] = nil
+                if tracksDirty { dirtyMonitors.insert(monitorID) }
+            } else {
+                earliest = min(earliest ?? monitor.dueAt, monitor.dueAt)
+            }
+        }
+        nextDue = earliest
+    }
+
+    private mutating func complete(_ monitor: inout Monitor, productID: String) {
+        guard let position = positionByID[productID] else { return }
+        var product = products[position]
+        let at = monitor.dueAt
+        monitor.completedAt = at
+        if monitor.willFail {
+            monitor.state = .inError
+            monitor.reason = "\(product.backend.rawValue) rejected the change of \(monitor.subProductID) to \(monitor.targetStatus): the backend reported a provisioning failure."
+            product.status = monitor.previousStatus
+            product.setCharacteristic("simNotes", monitor.previousNotes)
+        } else {
+            monitor.state = .completed
+            Self.applyStatus(monitor.targetStatus, from: monitor.previousStatus, to: &product, at: at)
+            appliedChanges[productID, default: 0] += 1
+        }
+        replace(product, at: position)
+    }
+
+    /// Sets the status and moves the dates as a backend does.
+    private static func applyStatus(_ status: String, from previous: String, to product: inout Product, at millis: Int64) {
+        product.status = status
+        let stamp = Timestamp.iso8601(millis: millis)
+        product.setCharacteristic("dateUpdated", stamp)
+        if status == "ACTIVE", previous == "INACTIVE" || product.characteristic("dateActivated") == "" {
+            product.setCharacteristic("dateActivated", stamp)
+        }
+    }
+
+    private mutating func replace(_ product: Product, at position: Int) {
+        products[position] = product
+        rendered[position] = RenderedProduct(product)
+        if tracksDirty { dirtyProducts.insert(position) }
+    }
+
+    /// Takes the ids of what changed since the last call.
+    mutating func drainDirty() -> (products: [Product], monitors: [Monitor]) {
+        defer {
+            dirtyProducts.removeAll(keepingCapacity: true)
+            dirtyMonitors.removeAll(keepingCapacity: true)
+        }
+        return (dirtyProducts.map { products[$0] }, dirtyMonitors.compactMap { monitors[$0] })
+    }
+
+    var appliedChangesSnapshot: [String: Int] { appliedChanges }
+
+    /// Monitor by id.
+    func monitor(_ id: String) -> Monitor? {
+        monitors[id]
+    }
+}
+
+extension FleetState {
+    /// A successful patch.
+    enum PatchOutcome: Sendable, Equatable {
+        /// Applied (or nothing to change): 200 with the sub-product.
+        case applied(position: Int)
+        /// Accepted by an asynchronous backend: 202 with the monitor.
+        case accepted(monitorID: String)
+    }
+
+    /// A refused patch, with the status code it answers.
+    enum PatchFailure: Error, Equatable {
+        /// 409: a monitor is in progress on the product.
+        case changeInProgress(monitorID: String)
+        /// 409: a `test` operation did not match.
+        case testFailed(detail: String)
+        /// 422: the state machine forbids the change, or the status is unknown.
+        case unprocessable(detail: String)
+    }
+
+    /// Applies `operations` atomically to the status-bearing sub-product of the product at `position`.
+    mutating func patch(position: Int, operations: [PatchOperation], now: Int64) -> Result<PatchOutcome, PatchFailure> {
+        settle(now: now)
+        var product = products[position]
+        if let monitorID = activeMonitors[product.id] {
+            return .failure(.changeInProgress(monitorID: monitorID))
+        }
+        var status = product.status
+        var notes = product.characteristic("simNotes") ?? ""
+        var requestedStatus: String?
+        for (index, operation) in operations.enumerated() {
+            switch (operation.kind, operation.field) {
+            case (.test, .status) where status != operation.value:
+                return .failure(.testFailed(detail: "Operation \(index): test of /status failed: it is \(status), not \(operation.value)."))
+            case (.test, .simNotes) where notes != operation.value:
+                return .failure(.testFailed(detail: "Operation \(index): test of /simNotes failed."))
+            case (.test, _):
+                continue
+            case (.replace, .status):
+                status = operation.value
+                requestedStatus = operation.value
+            case (.replace, .simNotes):
+                notes = operation.value
+            }
+        }
+        let previous = product.status
+        var pending: String?
+        if let requestedStatus {
+            switch rules.transitions.verdict(from: previous, to: requestedStatus) {
+            case .unchanged:
+                break
+            case .allowed(let pendingStatus):
+                pending = pendingStatus
+            case .forbidden:
+                return .failure(.unprocessable(detail: "The status of \(product.statusSubProductID) cannot change from \(previous) to \(requestedStatus)."))
+            case .unknownStatus:
+                return .failure(.unprocessable(detail: "Unknown status '\(requestedStatus)'."))
+            }
+        }
+        let previousNotes = product.characteristic("simNotes") ?? ""
+        let notesChange = notes != previousNotes
+        guard let pending, let target = requestedStatus else {
+            // No status change: notes (if any) are written at once on every backend.
+            if notesChange {
+                product.setCharacteristic("simNotes", notes)
+                product.setCharacteristic("dateUpdated", Timestamp.iso8601(millis: now))
+                replace(product, at: position)
+            }
+            return .success(.applied(position: position))
+        }
+        if notesChange { product.setCharacteristic("simNotes", notes) }
+        guard product.backend.isAsynchronous else {
+            Self.applyStatus(target, from: previous, to: &product, at: now)
+            appliedChanges[product.id, default: 0] += 1
+            replace(product, at: position)
+            return .success(.applied(position: position))
+        }
+        var stamp = now
+        while monitors["\(product.identifier)-\(stamp)"] != nil { stamp += 1 }
+        let monitorID = "\(product.identifier)-\(stamp)"
+        let draw = SeededGenerator.draw(seed: rules.seed, stream: 7, index: SeededGenerator.hash(monitorID))
+        let monitor = Monitor(
+            id: monitorID,
+            productID: product.id,
+            subProductID: product.statusSubProductID,
+            state: .inProgress,
+            operations: operations.map(Monitor.StoredOperation.init),
+            createdAt: now,
+            dueAt: now + rules.asyncDelayMilliseconds,
+            completedAt: nil,
+            previousStatus: previous,
+            targetStatus: target,
+            previousNotes: previousNotes,
+            willFail: draw < rules.inErrorRate,
+            reason: nil
+        )
+        product.status = pending
+        product.setCharacteristic("dateUpdated", Timestamp.iso8601(millis: now))
+        replace(product, at: position)
+        monitors[monitorID] = monitor
+        activeMonitors[product.id] = monitorID
+        nextDue = min(nextDue ?? monitor.dueAt, monitor.dueAt)
+        if tracksDirty { dirtyMonitors.insert(monitorID) }
+        return .success(.accepted(monitorID: monitorID))
+    }
+}

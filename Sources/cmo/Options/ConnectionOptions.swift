@@ -1,0 +1,56 @@
+import ArgumentParser
+import CMOClient
+
+/// Where the API is and how to authenticate: flags over `CMO_*` environment variables over a config-file profile.
+struct ConnectionOptions: ParsableArguments {
+    @Option(help: "Profile of the configuration file (default: $CMO_PROFILE, else 'default').")
+    var profile: String?
+
+    @Option(name: .customLong("config"), help: "Configuration file (default: $XDG_CONFIG_HOME/cmo/config.toml).")
+    var configFile: String?
+
+    @Option(name: .customLong("api-url"), help: "API URL, everything before /{tenant} ($CMO_API_URL).")
+    var apiURL: String?
+
+    @Option(help: "Tenant ($CMO_TENANT).")
+    var tenant: String?
+
+    @Option(name: .customLong("auth-url"), help: "Token URL, or Keycloak base URL ($CMO_AUTH_URL).")
+    var authURL: String?
+
+    @Option(help: "Keycloak realm when --auth-url is a base URL (default: the tenant).")
+    var realm: String?
+
+    @Option(name: .customLong("client-id"), help: "Client id ($CMO_CLIENT_ID).")
+    var clientID: String?
+
+    @Option(
+        name: .customLong("client-secret-file"),
+        help: "File holding the client secret ($CMO_CLIENT_SECRET, $CMO_CLIENT_SECRET_FILE).")
+    var clientSecretFile: String?
+
+    @Option(name: .customLong("credentials"), help: "Send the client credentials as 'form' fields or HTTP 'basic'.")
+    var credentialStyle: Configuration.Auth.CredentialStyle?
+
+    @Option(name: .customLong("rate-limit"), help: "Requests per second at most (default: no limit).")
+    var rateLimit: Double?
+
+    @Option(name: .customLong("max-in-flight"), help: "Requests in flight at most (default: 64).")
+    var maxInFlight: Int?
+
+    @Flag(
+        name: .customLong("http-debug"),
+        help: "Log every request and response to stderr (secrets redacted).")
+    var httpDebug = false
+
+    /// The flags as configuration overrides.
+    var overrides: ConfigurationOverrides {
+        ConfigurationOverrides(
+            apiURL: apiURL, tenant: tenant, authURL: authURL, realm: realm, clientID: clientID,
+            clientSecretFile: clientSecretFile, profile: profile, configFile: configFile,
+            credentialStyle: credentialStyle, requestsPerSecond: rateLimit, maxInFlight: maxInFlight,
+            httpDebug: httpDebug)
+    }
+}
+
+extension Configuration.Auth.CredentialStyle: ExpressibleByArgument {}
