@@ -1,3 +1,4 @@
+import CMOClient
 import LuaKit
 
 /// Everything that shapes one `cmo run`, as a value.
@@ -6,7 +7,8 @@ public struct RunOptions: Sendable {
     public var scriptPath: String
     /// `--var KEY=VALUE` pairs, seen by the script as `cmo.vars` (strings).
     public var vars: [String: String]
-    /// The default concurrency of `cmo.parallel` (`--concurrency`). Default 16.
+    /// The default concurrency of `cmo.parallel` (`--concurrency`), also the cap on API requests in flight.
+    /// Default 16.
     public var concurrency: Int
     /// Seconds after which the run stops with exit code 4 (`--timeout`); `nil` for none.
     public var timeout: Double?
@@ -14,6 +16,18 @@ public struct RunOptions: Sendable {
     public var limits: LuaLimits
     /// Directories `require` searches besides the script's own: the shipped `stdlib/` first.
     public var modulePaths: [String]
+    /// The API to talk to; `nil` when none is configured (API bindings then raise `apiUnavailable`).
+    public var api: Configuration?
+    /// Why there is no API, for the error the API bindings raise.
+    public var apiUnavailable: String
+    /// `--dry-run`: reads are real, changes are only reported.
+    public var dryRun: Bool
+    /// `--max-changes`, `--max-failure-rate`.
+    public var guards: RunReport.Guards
+    /// `--input NAME=PATH` files for `cmo.input(name)`.
+    public var inputs: [String: String]
+    /// How long `await_monitor` and `set_status` wait for a monitor unless told otherwise. Default 120 s.
+    public var monitorTimeout: Duration
 
     public init(
         scriptPath: String,
@@ -21,7 +35,13 @@ public struct RunOptions: Sendable {
         concurrency: Int = 16,
         timeout: Double? = nil,
         limits: LuaLimits = LuaLimits(),
-        modulePaths: [String] = []
+        modulePaths: [String] = [],
+        api: Configuration? = nil,
+        apiUnavailable: String = "no CMO API is configured: give --sim, or CMO_API_URL, CMO_TENANT, CMO_AUTH_URL, CMO_CLIENT_ID and CMO_CLIENT_SECRET",
+        dryRun: Bool = false,
+        guards: RunReport.Guards = RunReport.Guards(),
+        inputs: [String: String] = [:],
+        monitorTimeout: Duration = .seconds(120)
     ) {
         self.scriptPath = scriptPath
         self.vars = vars
@@ -29,5 +49,11 @@ public struct RunOptions: Sendable {
         self.timeout = timeout
         self.limits = limits
         self.modulePaths = modulePaths
+        self.api = api
+        self.apiUnavailable = apiUnavailable
+        self.dryRun = dryRun
+        self.guards = guards
+        self.inputs = inputs
+        self.monitorTimeout = monitorTimeout
     }
 }

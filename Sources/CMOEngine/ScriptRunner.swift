@@ -1,8 +1,9 @@
+import CMOClient
 import LuaKit
 import Logging
 
-/// Runs one workflow script: a fresh sandboxed state, the `cmo` module, and a scheduler driving the script as
-/// the main task until every task it spawned has ended.
+/// Runs one workflow script: a fresh sandboxed state, the `cmo` module bound to the API client, and a scheduler
+/// driving the script as the main task until every task it spawned has ended.
 public final class ScriptRunner {
     /// The options of this run.
     public let options: RunOptions
@@ -11,6 +12,9 @@ public final class ScriptRunner {
     public let state: LuaState
     /// The scheduler; its ``LuaScheduler/control`` stops the run from elsewhere (signals).
     public let scheduler: LuaScheduler
+    /// Every change the script makes, and the guards.
+    public let report: RunReport
+    private let client: CMOClient?
 
     /// Prepares a run. `output` receives each line the script prints.
     public init(options: RunOptions, logger: Logger, output: @escaping (String) -> Void = { print($0) }) {
@@ -19,11 +23,35 @@ public final class ScriptRunner {
         state = LuaState(limits: options.limits)
         state.output = output
         scheduler = LuaScheduler(state: state)
+        report = RunReport(guards: options.guards)
         var paths = options.modulePaths
         paths.append(Self.directory(of: options.scriptPath))
         state.openSandbox(LuaSandbox(modulePaths: paths))
         state.openJSON()
         state.openTasks(in: "cmo", defaultConcurrency: options.concurrency)
+
+        var scriptLogger = logger
+        scriptLogger[metadataKey: "script"] = "\(options.scriptPath)"
+        if var configuration = options.api {
+            configuration.limits.maxInFlight = min(configuration.limits.maxInFlight, max(options.concurrency, 1))
+            client = CMOClient(configuration: configuration, logger: logger)
+        } else {
+            client = nil
+        }
+        let operations = client.map { client in
+            CMOOperations(
+                client: client, report: report, control: scheduler.control, dryRun: options.dryRun,
+                monitorTimeout: options.monitorTimeout)
+        }
+        let module = CMOModule(
+            operations: operations, missingAPI: options.apiUnavailable, logger: scriptLogger, dryRun: options.dryRun,
+            inputs: options.inputs)
+        module.install(into: state)
+        do {
+            try module.installPrelude(into: state)
+        } catch {
+            preconditionFailure("cmo: the module prelude failed: \(error)")
+        }
         installVars()
     }
 
@@ -35,8 +63,14 @@ public final class ScriptRunner {
         stack.pop()
     }
 
-    /// Loads the script and runs it to the end.
+    /// Loads the script and runs it to the end, then closes the API client.
     public func run() async -> RunResult {
+        let result = await execute()
+        try? await client?.shutdown()
+        return result
+    }
+
+    private func execute() async -> RunResult {
         guard let source = LuaSourceFile.read(options.scriptPath) else {
             return RunResult(
                 outcome: .failed(LuaError(.runtime, "cannot read \(options.scriptPath)")), exitCode: .usage,
@@ -50,7 +84,11 @@ public final class ScriptRunner {
         _ = scheduler.start(main: 0)
         logger.debug("run started", metadata: ["script": "\(options.scriptPath)"])
         let outcome = await scheduler.run(timeout: options.timeout)
-        return Self.result(of: outcome)
+        var result = Self.result(of: outcome)
+        if result.exitCode == .success, report.hasFailures {
+            result.exitCode = .operationsFailed
+        }
+        return result
     }
 
     static func result(of outcome: LuaRunOutcome) -> RunResult {

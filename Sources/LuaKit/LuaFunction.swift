@@ -33,6 +33,14 @@ final class LuaFunctionBox {
     }
 }
 
+extension LuaStack {
+    /// Pushes `body` as a Lua function named `name` (the name Lua's error messages use).
+    public func pushFunction(_ name: String, _ body: @escaping LuaFunction) {
+        let box = LuaFunctionBox(name: name, body: body, state: state)
+        cmo_push_function(L, Unmanaged.passRetained(box).toOpaque(), name)
+    }
+}
+
 extension LuaState {
     static let dispatchInstalled: Bool = {
         cmo_install(
@@ -70,10 +78,10 @@ extension LuaState {
         }
     }
 
-    /// Pushes `body` as a Lua function named `name` (the name Lua's error messages use).
+    /// Pushes `body` onto the main thread's stack as a Lua function named `name` (the name Lua's error
+    /// messages use).
     public func pushFunction(_ name: String, _ body: @escaping LuaFunction) {
-        let box = LuaFunctionBox(name: name, body: body, state: self)
-        cmo_push_function(L, Unmanaged.passRetained(box).toOpaque(), name)
+        stack.pushFunction(name, body)
     }
 
     /// Sets the global `name` to a Swift function.

@@ -200,12 +200,16 @@ public struct LuaStack {
         lua_setmetatable(L, -2)
     }
 
-    /// `file:line:` of the nearest Lua function at or above `level` (skipping C functions such as `pcall`),
-    /// without the trailing space; empty when there is none. Error values carry it as `where`.
+    /// `file:line:` of the nearest script function at or above `level` (skipping C functions such as `pcall`
+    /// and the host's own chunks, whose names start with `(`), without the trailing space; empty when there is
+    /// none. Error values carry it as `where`.
     public func scriptLocation(from level: Int32 = 1) -> String {
-        for current in level..<(level + 8) {
-            let place = location(level: current)
-            if !place.isEmpty { return place.hasSuffix(" ") ? String(place.dropLast()) : place }
+        var depth = level
+        var probe = lua_Debug()
+        while lua_getstack(L, depth, &probe) != 0 {
+            let place = location(level: depth)
+            if !place.isEmpty, !place.hasPrefix("(") { return place.hasSuffix(" ") ? String(place.dropLast()) : place }
+            depth += 1
         }
         return ""
     }

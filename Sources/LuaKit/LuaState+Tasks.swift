@@ -13,6 +13,7 @@ extension LuaState {
     ///   calls in flight (default `defaultConcurrency`); `results[i]` is the first result of item i, or its error
     ///   as an error value; `failures` counts them. `fail_fast` stops starting items after the first error.
     /// - `is_error(value) -> boolean`: whether `value` is an error value.
+    /// - `new_error(kind, message [, fields]) -> error`: a new error value, for `error(...)`.
     public func openTasks(in module: String, defaultConcurrency: Int) {
         define(LuaTaskHandle.type)
         let functions: [String: LuaFunction] = [
@@ -61,6 +62,18 @@ extension LuaState {
           return type(value) == "table" and getmetatable(value) == ERROR
         end
         M.is_error = is_error
+
+        function M.new_error(kind, message, fields)
+          if type(kind) ~= "string" then argerror(1, "new_error", "string expected, got " .. type(kind)) end
+          if type(message) ~= "string" then argerror(2, "new_error", "string expected, got " .. type(message)) end
+          local err = {}
+          if fields ~= nil then
+            if type(fields) ~= "table" then argerror(3, "new_error", "table expected, got " .. type(fields)) end
+            for key, value in pairs(fields) do err[key] = value end
+          end
+          err.kind, err.message = kind, message
+          return setmetatable(err, ERROR)
+        end
 
         local function as_error(err)
           if is_error(err) then return err end

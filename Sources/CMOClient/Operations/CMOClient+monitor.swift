@@ -12,11 +12,17 @@ extension CMOClient {
     /// - Parameters:
     ///   - monitor: The monitor from `patch`, or one made with `Monitor(id:state:)`.
     ///   - timeout: How long to wait in all.
+    ///   - interval: A fixed time between polls, instead of the configured growing schedule.
     /// - Returns: The completed monitor.
     /// - Throws: `CMOError` of kind `.monitorFailed` (with the reason and the monitor) when it ends `InError`,
     ///   `.monitorTimeout` when it is still running at the deadline, or a request error.
-    public func awaitMonitor(_ monitor: Monitor, timeout: Duration = .seconds(120)) async throws(CMOError) -> Monitor {
-        var machine = MonitorPollStateMachine(polling: configuration.monitorPolling, deadline: .now + timeout)
+    public func awaitMonitor(
+        _ monitor: Monitor, timeout: Duration = .seconds(120), interval: Duration? = nil
+    ) async throws(CMOError) -> Monitor {
+        let polling =
+            interval.map { Configuration.MonitorPolling(initialInterval: $0, maximumInterval: $0, multiplier: 1) }
+            ?? configuration.monitorPolling
+        var machine = MonitorPollStateMachine(polling: polling, deadline: .now + timeout)
         var current = monitor
         var retryAfter: Duration?
         // A monitor handed in as final needs no request.

@@ -1,12 +1,11 @@
 import ArgumentParser
+import CMOClient
 import CMOEngine
+import CMOSimulator
 import Dispatch
+import Foundation
 import Logging
 import LuaKit
-
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// `cmo run SCRIPT`: runs a Lua workflow.
 struct RunCommand: AsyncParsableCommand {
@@ -15,7 +14,9 @@ struct RunCommand: AsyncParsableCommand {
         abstract: "Run a Lua workflow script.",
         discussion: """
             The script runs in a sandbox as a coroutine; bindings that wait (cmo.sleep, and the API calls) let other \
-            tasks run meanwhile. Variables given with --var reach the script as the table cmo.vars (strings).
+            tasks run meanwhile. Variables given with --var reach the script as the table cmo.vars (strings). \
+            The API comes from the connection options (flags, CMO_* environment, config file), or from --sim, \
+            which starts the simulator in this process.
 
             Exit codes:
               0  the script finished and everything it started succeeded
@@ -32,8 +33,23 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("var"), help: ArgumentHelp("A variable for the script, as KEY=VALUE (repeatable).", valueName: "KEY=VALUE"))
     var vars: [String] = []
 
-    @Option(help: "Default number of items cmo.parallel runs at once.")
+    @Option(name: .customLong("input"), help: ArgumentHelp("A file for cmo.input(NAME), as NAME=PATH (repeatable).", valueName: "NAME=PATH"))
+    var inputs: [String] = []
+
+    @Option(help: "Work in flight at most: cmo.parallel's default and the cap on API requests.")
     var concurrency: Int = 16
+
+    @Flag(help: "Read for real, change nothing: changes are reported as 'would change'.")
+    var dryRun = false
+
+    @Option(help: "Stop (exit 4) before the change that would exceed this many changes.")
+    var maxChanges: Int?
+
+    @Option(help: "Stop (exit 4) when more than this share (0-1) of changes failed, after at least 20.")
+    var maxFailureRate: Double?
+
+    @Option(help: "Write the outcome report as JSON to this file.")
+    var report: String?
 
     @Option(help: "Stop the run (exit 4) after this many seconds.")
     var timeout: Double?
@@ -44,38 +60,83 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Stop the script (exit 4) when its Lua heap would exceed this many bytes.")
     var maxMemory: Int = 256 << 20
 
-    /// Seconds the script gets after `--timeout` before the process exits regardless.
-    static let watchdogGrace = 5.0
+    @Flag(help: "Run against a simulator started in this process on a free port (no configuration needed).")
+    var sim = false
+
+    @Option(help: "With --sim: how many products the simulated fleet has.")
+    var simFleet: Int = 1000
+
+    @Option(help: "With --sim: the seed of the simulated fleet.")
+    var simSeed: UInt64 = 1
 
     @Flag(help: "Log what the engine does to stderr.")
     var verbose = false
+
+    @OptionGroup(title: "Connection")
+    var connection: ConnectionOptions
+
+    /// Seconds the script gets after `--timeout` before the process exits regardless.
+    static let watchdogGrace = 5.0
 
     func validate() throws {
         for pair in vars where !pair.contains("=") || pair.hasPrefix("=") {
             throw ValidationError("--var expects KEY=VALUE, got '\(pair)'")
         }
+        for pair in inputs where !pair.contains("=") || pair.hasPrefix("=") || pair.hasSuffix("=") {
+            throw ValidationError("--input expects NAME=PATH, got '\(pair)'")
+        }
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
         if let timeout, !(timeout > 0) { throw ValidationError("--timeout must be a positive number of seconds") }
         guard maxInstructions > 0 else { throw ValidationError("--max-instructions must be positive") }
         guard maxMemory >= 1 << 20 else { throw ValidationError("--max-memory must be at least 1048576 bytes") }
+        if let maxChanges, maxChanges < 0 { throw ValidationError("--max-changes must be 0 or more") }
+        if let rate = maxFailureRate, !(0...1).contains(rate) {
+            throw ValidationError("--max-failure-rate must be between 0 and 1")
+        }
+        guard simFleet >= 0 else { throw ValidationError("--sim-fleet must be 0 or more") }
     }
 
     func run() async throws {
-        var variables: [String: String] = [:]
-        for pair in vars {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            variables[String(parts[0])] = String(parts[1])
-        }
-        var logger = Logger(label: "cmo.run")
-        logger.logLevel = verbose ? .debug : .notice
-        let options = RunOptions(
+        var logger = Logger(label: "cmo") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = verbose ? .debug : .info
+        var options = RunOptions(
             scriptPath: script,
-            vars: variables,
+            vars: Self.pairs(vars),
             concurrency: concurrency,
             timeout: timeout,
             limits: LuaLimits(memoryLimit: maxMemory, instructionLimit: maxInstructions),
-            modulePaths: [Stdlib.defaultPath()]
+            modulePaths: [Stdlib.defaultPath()],
+            dryRun: dryRun,
+            guards: RunReport.Guards(maxChanges: maxChanges, maxFailureRate: maxFailureRate),
+            inputs: Self.pairs(inputs)
         )
+
+        var simulator: CMOSimulator?
+        if sim {
+            var quiet = logger
+            quiet.logLevel = .warning
+            let started = try await CMOSimulator.start(
+                SimulatorConfiguration(fleetSize: simFleet, seed: simSeed), logger: quiet)
+            simulator = started
+            FileOutput.standardError.write(
+                "cmo: --sim: simulator with \(simFleet) products (seed \(simSeed)) at \(started.baseURL)\n")
+            options.api = Configuration(
+                apiURL: started.apiURL, tenant: started.defaultTenant,
+                auth: .init(
+                    tokenURL: started.tokenURL, clientID: started.defaultClient.id,
+                    clientSecret: Secret(started.defaultClient.secret)),
+                httpDebug: connection.httpDebug)
+        } else {
+            do {
+                let loaded = try Configuration.load(overrides: connection.overrides)
+                loaded.warnings.forEach { FileOutput.standardError.write("cmo: warning: \($0)\n") }
+                options.api = loaded.configuration
+            } catch {
+                // Scripts that never call the API run without one; the bindings that need it raise this.
+                options.apiUnavailable = "no CMO API is configured (give --sim to use the simulator): \(error.message)"
+            }
+        }
+
         let runner = ScriptRunner(options: options, logger: logger) { line in
             FileOutput.standardOutput.write(line + "\n")
         }
@@ -83,19 +144,46 @@ struct RunCommand: AsyncParsableCommand {
         let signals = SignalForwarder { name, count in
             if count > 1 {
                 FileOutput.standardError.write("cmo: \(name) again: exiting without waiting for the script\n")
-                Glibc.exit(RunResult.ExitCode.stopped.rawValue)
+                Foundation.exit(RunResult.ExitCode.stopped.rawValue)
             }
             control.stop(.requested("interrupted by \(name)"))
         }
         // A Lua thread stuck inside one C call (a pathological string.find) never reaches a budget check:
         // past the timeout and a grace period, leave anyway.
         let watchdog = timeout.map { Watchdog(after: $0 + Self.watchdogGrace) }
+        let started = ContinuousClock.now
         let result = await runner.run()
         watchdog?.cancel()
         signals.cancel()
-        if let report = result.errorReport {
-            FileOutput.standardError.write("cmo: \(report)\n")
+        try? await simulator?.shutdown()
+
+        if !runner.report.records.isEmpty {
+            FileOutput.standardError.write(runner.report.summary(dryRun: dryRun) + "\n")
+        }
+        if let report {
+            do {
+                let data = try runner.report.json(
+                    script: script, dryRun: dryRun, exitCode: result.exitCode.rawValue,
+                    seconds: (ContinuousClock.now - started).seconds)
+                try data.write(to: URL(fileURLWithPath: report))
+            } catch {
+                FileOutput.standardError.write("cmo: cannot write the report to \(report): \(error)\n")
+            }
+        }
+        if let text = result.errorReport {
+            FileOutput.standardError.write("cmo: \(text)\n")
+        } else if result.exitCode == .operationsFailed {
+            FileOutput.standardError.write("cmo: some changes failed (exit 3)\n")
         }
         throw ExitCode(result.exitCode.rawValue)
+    }
+
+    static func pairs(_ list: [String]) -> [String: String] {
+        var pairs: [String: String] = [:]
+        for pair in list {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            pairs[String(parts[0])] = String(parts[1])
+        }
+        return pairs
     }
 }

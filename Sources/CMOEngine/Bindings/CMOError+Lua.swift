@@ -1,0 +1,88 @@
+import CMOClient
+import LuaKit
+
+extension CMOError: LuaErrorConvertible {
+    /// `http`, `auth`, `network`, `timeout`, `outcome_unknown`, `decoding`, `monitor_failed`, `monitor_timeout`,
+    /// `cancelled`, `configuration`.
+    public var luaErrorKind: String {
+        var name = ""
+        for character in kind.description {
+            if character.isUppercase {
+                name += "_" + character.lowercased()
+            } else {
+                name.append(character)
+            }
+        }
+        return name
+    }
+
+    /// One line: the title, the detail, then status and correlation id in brackets.
+    public var luaErrorMessage: String {
+        var text = title
+        if let detail, detail != title { text += ": " + detail }
+        var facts: [String] = []
+        if let status { facts.append("HTTP \(status)") }
+        if let correlationId { facts.append("correlation id \(correlationId)") }
+        if !facts.isEmpty { text += " (" + facts.joined(separator: ", ") + ")" }
+        return text
+    }
+
+    /// The report's reason for a failed change: kind, HTTP status, title and detail (the correlation id is
+    /// reported apart).
+    var reportText: String {
+        var text = luaErrorKind
+        if let status { text += " \(status)" }
+        text += ": " + title
+        if let detail, detail != title { text += ": " + detail }
+        if let reason = monitor?.errorReason, reason != detail { text += " (\(reason))" }
+        return text
+    }
+
+    public var luaErrorFields: [String: LuaValue] {
+        var fields: [String: LuaValue] = ["retryable": .boolean(retryable), "attempts": .integer(Int64(attempts))]
+        fields["title"] = .string(title)
+        if let status { fields["status"] = .integer(Int64(status)) }
+        if let detail { fields["detail"] = .string(detail) }
+        if let type { fields["type"] = .string(type) }
+        if let correlationId { fields["correlation_id"] = .string(correlationId) }
+        if let traceId { fields["trace_id"] = .string(traceId) }
+        if let request { fields["request"] = .string(request) }
+        if let monitor { fields["monitor"] = monitor.luaValue }
+        return fields
+    }
+}
+
+extension Monitor {
+    /// The monitor as Lua sees it: the server's fields plus `id` and `state` (`InProgress`, `Completed`,
+    /// `InError`).
+    var luaValue: LuaValue {
+        var fields: [String: LuaValue] = [:]
+        if case .object(let members) = json {
+            for member in members { fields[member.key] = LuaValue(member.value) }
+        }
+        fields["id"] = .string(id)
+        fields["state"] = .string(state.description)
+        if let href { fields["href"] = .string(href) }
+        if let sourceHref { fields["sourceHref"] = .string(sourceHref) }
+        if let reason = errorReason { fields["reason"] = .string(reason) }
+        return .object(fields)
+    }
+}
+
+extension LuaValue {
+    /// A Lua copy of an API value.
+    init(_ json: JSONValue) {
+        switch json {
+        case .null: self = .null
+        case .bool(let flag): self = .boolean(flag)
+        case .int(let number): self = .integer(number)
+        case .double(let number): self = .number(number)
+        case .string(let text): self = .string(text)
+        case .array(let items): self = .array(items.map { LuaValue($0) })
+        case .object(let members):
+            var fields: [String: LuaValue] = [:]
+            for member in members { fields[member.key] = LuaValue(member.value) }
+            self = .object(fields)
+        }
+    }
+}

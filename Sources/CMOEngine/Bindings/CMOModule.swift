@@ -1,0 +1,253 @@
+import CMOClient
+import Foundation
+import Logging
+import LuaKit
+
+/// The `cmo` module's API bindings. Each binding that talks to the API yields while Swift does the request;
+/// errors are raised as error values (see ``CMOError``'s `LuaErrorConvertible` conformance). Signature lines:
+///
+/// - `cmo.list([{fields=, page_size=100, where=}]) -> iterator`
+/// - `cmo.list_all([opts]) -> products`
+/// - `cmo.product(id) -> product`
+/// - `cmo.find(iccids) -> products, misses`
+/// - `cmo.patch(id, ops [, {wait=false, timeout=120}]) -> result`
+/// - `cmo.await_monitor(monitor_or_id [, {timeout=120, interval=}]) -> monitor`
+/// - `cmo.set_status(id, status [, {wait=true, timeout=120, only_if=}]) -> outcome`
+/// - `cmo.activate(id [, opts]) -> outcome`, `cmo.suspend(id [, opts]) -> outcome`
+/// - `cmo.log.info|warn|error(message [, fields])`, `cmo.now() -> seconds`, `cmo.input(name) -> rows or lines`
+/// - `cmo.dry_run` (boolean), `cmo.vars` (table)
+struct CMOModule {
+    /// The API operations, or nil when no API is configured (then API bindings raise a configuration error).
+    let operations: CMOOperations?
+    /// Why there is no API, for that error.
+    let missingAPI: String
+    let logger: Logger
+    let dryRun: Bool
+    let inputs: [String: String]
+
+    static let defaultPageSize = 100
+
+    func install(into state: LuaState) {
+        var functions: [String: LuaFunction] = [
+            "product": { call in
+                let id = try call.string(1)
+                let client = try requireClient().client
+                return try call.suspend(.async {
+                    let product = try await client.product(id: id)
+                    return LuaResults { $0.push(product); return 1 }
+                })
+            },
+            "find": { call in
+                let iccids = try Self.strings(call, 1)
+                let client = try requireClient().client
+                return try call.suspend(.async {
+                    let found = try await client.find(iccids: iccids)
+                    return LuaResults { stack in
+                        stack.push(JSONValue.array(found.products))
+                        stack.push(LuaValue.array(found.missing.map(LuaValue.string)))
+                        return 2
+                    }
+                })
+            },
+            "list": { call in
+                let cursor = try makeCursor(&call)
+                call.stack.pushFunction("list iterator") { call in
+                    try call.suspend(.async {
+                        let product = try await cursor.next()
+                        return LuaResults { stack in
+                            if let product { stack.push(product) } else { stack.pushNil() }
+                            return 1
+                        }
+                    })
+                }
+                return .results(1)
+            },
+            "list_all": { call in
+                let cursor = try makeCursor(&call)
+                return try call.suspend(.async {
+                    var collected: [JSONValue] = []
+                    while let product = try await cursor.next() { collected.append(product) }
+                    let products = JSONValue.array(collected)
+                    return LuaResults { $0.push(products); return 1 }
+                })
+            },
+            "patch": { call in
+                let id = try call.string(1)
+                let ops = try Self.patchOps(call, 2)
+                let options = try call.options(3, allowed: ["wait", "timeout"])
+                let wait = try options.boolean("wait") ?? false
+                let timeout = try Self.seconds(options, "timeout")
+                let operations = try requireClient()
+                return try call.suspend(.async { try await operations.patch(id: id, ops: ops, wait: wait, timeout: timeout) })
+            },
+            "await_monitor": { call in
+                let id: String
+                switch call.type(1) {
+                case .string: id = try call.string(1)
+                case .table:
+                    guard call.stack.pushField("id", of: 1) == .string, let text = call.stack.string(at: -1) else {
+                        throw LuaArgumentError(position: 1, message: "monitor table without a string 'id'")
+                    }
+                    call.stack.pop()
+                    id = text
+                default: throw call.typeError(1, expected: "monitor or string")
+                }
+                let options = try call.options(2, allowed: ["timeout", "interval"])
+                let timeout = try Self.seconds(options, "timeout")
+                let interval = try Self.seconds(options, "interval")
+                let operations = try requireClient()
+                return try call.suspend(.async {
+                    let monitor = try await operations.awaitMonitor(id: id, timeout: timeout, interval: interval)
+                    return LuaResults { $0.push(monitor.luaValue); return 1 }
+                })
+            },
+            "now": { call in call.return(.number(Date().timeIntervalSince1970)) },
+            "_input": { call in
+                let name = try call.string(1)
+                guard let path = inputs[name] else {
+                    let known = inputs.keys.sorted().joined(separator: ", ")
+                    throw LuaRaisedError(
+                        "no input named '\(name)': give it with --input \(name)=PATH"
+                            + (known.isEmpty ? "" : " (inputs given: \(known))"))
+                }
+                guard let bytes = LuaSourceFile.read(path) else { throw LuaRaisedError("cannot read input '\(name)' at \(path)") }
+                call.stack.push(bytes: bytes)
+                call.stack.push(path)
+                return .results(2)
+            },
+        ]
+        for (name, fixed) in [("set_status", nil), ("activate", "ACTIVE"), ("suspend", "SUSPENDED")] as [(String, String?)] {
+            functions[name] = { call in try setStatus(&call, fixed: fixed) }
+        }
+        state.register(module: "cmo", functions)
+
+        let stack = state.stack
+        stack.pushGlobal("cmo")
+        stack.push(dryRun)
+        stack.setField("dry_run", in: -2)
+        stack.pushTable()
+        for (level, name) in [(Logger.Level.info, "info"), (.warning, "warn"), (.error, "error")] {
+            let logger = self.logger
+            state.pushFunction(name) { call in
+                let message = call.stack.describe(at: 1)
+                var metadata: Logger.Metadata = [:]
+                if call.type(2) == .table, case .object(let fields) = try call.value(2) {
+                    for (key, value) in fields { metadata[key] = .string(Self.text(value)) }
+                } else if !call.isNoneOrNil(2) {
+                    throw call.typeError(2, expected: "table")
+                }
+                logger.log(level: level, "\(message)", metadata: metadata)
+                return .none
+            }
+            stack.setField(name, in: -2)
+        }
+        stack.setField("log", in: -2)
+        stack.pop()
+    }
+
+    private func requireClient() throws -> CMOOperations {
+        guard let operations else { throw LuaRaisedError(missingAPI) }
+        return operations
+    }
+
+    private func makeCursor(_ call: inout LuaCall) throws -> ListingCursor {
+        let options = try call.options(1, allowed: ["fields", "page_size", "where"])
+        var fields = try options.strings("fields") ?? []
+        let pageSize = Int(try options.integer("page_size") ?? Int64(Self.defaultPageSize))
+        guard pageSize >= 1 else {
+            throw LuaArgumentError(position: 1, message: "field 'page_size': must be at least 1")
+        }
+        var conditions: [String: [String]] = [:]
+        if let filter = try options.value("where") {
+            guard case .object(let entries) = filter else {
+                throw LuaArgumentError(position: 1, message: "field 'where': table of field = value expected")
+            }
+            for (key, value) in entries {
+                switch value {
+                case .string(let text): conditions[key] = [text]
+                case .array(let items) where items.allSatisfy({ $0.stringValue != nil }):
+                    conditions[key] = items.compactMap(\.stringValue)
+                default:
+                    throw LuaArgumentError(
+                        position: 1, message: "field 'where': '\(key)' must be a string or an array of strings")
+                }
+            }
+        }
+        let filter = ProductFilter(conditions)
+        if !fields.isEmpty {
+            for field in filter.fields + ["id"] where !fields.contains(field) { fields.append(field) }
+        }
+        let client = try requireClient().client
+        return ListingCursor(listing: client.list(fields: fields, pageSize: pageSize), filter: filter)
+    }
+
+    private func setStatus(_ call: inout LuaCall, fixed: String?) throws -> LuaReturn {
+        let id = try call.string(1)
+        let target = try fixed ?? call.string(2)
+        let optionsPosition: Int32 = fixed == nil ? 3 : 2
+        let options = try call.options(optionsPosition, allowed: ["wait", "timeout", "only_if"])
+        let wait = try options.boolean("wait") ?? true
+        let timeout = try Self.seconds(options, "timeout")
+        let onlyIf = try options.string("only_if")
+        let operations = try requireClient()
+        return try call.suspend(.async {
+            let outcome = try await operations.setStatus(id: id, to: target, onlyIf: onlyIf, wait: wait, timeout: timeout)
+            return LuaResults { outcome.push(on: $0) }
+        })
+    }
+
+    // MARK: Argument helpers
+
+    static func strings(_ call: LuaCall, _ position: Int32) throws -> [String] {
+        guard call.type(position) == .table else { throw call.typeError(position, expected: "table") }
+        let value = try call.value(position)
+        let items: [LuaValue]
+        switch value {
+        case .array(let list): items = list
+        case .object(let fields) where fields.isEmpty: items = []
+        default: throw LuaArgumentError(position: position, message: "array of strings expected")
+        }
+        return try items.enumerated().map { index, item in
+            guard case .string(let text) = item else {
+                throw LuaArgumentError(position: position, message: "item \(index + 1): string expected")
+            }
+            return text
+        }
+    }
+
+    static func patchOps(_ call: LuaCall, _ position: Int32) throws -> [JSONPatchOperation] {
+        guard call.type(position) == .table else { throw call.typeError(position, expected: "table") }
+        let value = try call.value(position)
+        guard case .array(let items) = value, !items.isEmpty else {
+            throw LuaArgumentError(position: position, message: "non-empty array of operations expected")
+        }
+        return try items.enumerated().map { index, item in
+            do {
+                return try JSONPatchOperation(json: JSONValue(item))
+            } catch let error as CMOError {
+                throw LuaArgumentError(position: position, message: "operation \(index + 1): \(error.message)")
+            } catch {
+                throw LuaArgumentError(position: position, message: "operation \(index + 1): \(error)")
+            }
+        }
+    }
+
+    static func seconds(_ options: LuaOptions, _ key: String) throws -> Duration? {
+        guard let value = try options.number(key) else { return nil }
+        guard value.isFinite, value > 0 else {
+            throw LuaArgumentError(position: options.position, message: "field '\(key)': must be a positive number of seconds")
+        }
+        return .milliseconds(Int64(value * 1000))
+    }
+
+    static func text(_ value: LuaValue) -> String {
+        switch value {
+        case .string(let text): return text
+        case .integer(let number): return String(number)
+        case .number(let number): return String(number)
+        case .boolean(let flag): return String(flag)
+        case .nil, .null: return "null"
+        default: return (try? JSONWriter().string(value)) ?? "?"
+        }
+    }
+}

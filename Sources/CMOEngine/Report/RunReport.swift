@@ -1,0 +1,130 @@
+import Foundation
+import Synchronization
+
+/// Every change of one run, counted as it happens, and the guards that stop a run going wrong.
+///
+/// Shared by the bindings' asynchronous work, so it is `Sendable` behind a mutex.
+public final class RunReport: Sendable {
+    /// Limits that stop a run (exit 4) before it does too much damage.
+    public struct Guards: Sendable, Equatable {
+        /// Stop before the change that would exceed this many changes sent (or, in a dry run, that would be sent).
+        public var maxChanges: Int?
+        /// Stop when the share of failed changes passes this fraction (0...1), once `minimumForRate` have ended.
+        public var maxFailureRate: Double?
+        /// How many changes must have ended before the failure rate counts. Default 20.
+        public var minimumForRate: Int
+
+        public init(maxChanges: Int? = nil, maxFailureRate: Double? = nil, minimumForRate: Int = 20) {
+            self.maxChanges = maxChanges
+            self.maxFailureRate = maxFailureRate
+            self.minimumForRate = minimumForRate
+        }
+    }
+
+    /// Why a guard stopped the run.
+    public struct GuardTripped: Error, Sendable, CustomStringConvertible {
+        public var description: String
+    }
+
+    private struct State {
+        var records: [ChangeRecord] = []
+        var started = 0
+        var trip: String?
+    }
+
+    public let guards: Guards
+    private let state = Mutex(State())
+
+    public init(guards: Guards = Guards()) {
+        self.guards = guards
+    }
+
+    /// Claims the right to send one more change; throws (and remembers why) when `--max-changes` forbids it.
+    public func reserveChange() throws(GuardTripped) {
+        let refusal: String? = state.withLock { state in
+            if let trip = state.trip { return trip }
+            if let limit = guards.maxChanges, state.started >= limit {
+                state.trip = "--max-changes \(limit) reached: the run stopped before change \(limit + 1)"
+                return state.trip
+            }
+            state.started += 1
+            return nil
+        }
+        if let refusal { throw GuardTripped(description: refusal) }
+    }
+
+    /// Records how a change ended; returns why the run must stop when the failure rate guard trips.
+    @discardableResult
+    public func record(_ record: ChangeRecord) -> String? {
+        state.withLock { state in
+            state.records.append(record)
+            guard state.trip == nil, let limit = guards.maxFailureRate else { return nil }
+            let ended = state.records.filter { $0.outcome == .changed || $0.outcome == .failed }
+            let failed = ended.filter { $0.outcome == .failed }.count
+            guard ended.count >= guards.minimumForRate else { return nil }
+            let rate = Double(failed) / Double(ended.count)
+            guard rate > limit else { return nil }
+            state.trip = String(
+                format: "--max-failure-rate %.2f exceeded: %d of %d changes failed (%.0f%%)", limit, failed,
+                ended.count, rate * 100)
+            return state.trip
+        }
+    }
+
+    /// The records so far, in the order they ended.
+    public var records: [ChangeRecord] { state.withLock { $0.records } }
+
+    /// Why a guard stopped the run, if one did.
+    public var tripped: String? { state.withLock { $0.trip } }
+
+    /// How many records have each outcome.
+    public var counts: [ChangeRecord.Outcome: Int] {
+        var counts: [ChangeRecord.Outcome: Int] = [:]
+        for record in records { counts[record.outcome, default: 0] += 1 }
+        return counts
+    }
+
+    /// Whether any change failed.
+    public var hasFailures: Bool { records.contains { $0.outcome == .failed } }
+
+    /// The end-of-run summary: counts per outcome, then the failures with reason and correlation id.
+    public func summary(dryRun: Bool) -> String {
+        let records = self.records
+        if records.isEmpty { return "changes: none" }
+        let counts = self.counts
+        let parts = ChangeRecord.Outcome.allCases.compactMap { outcome in
+            counts[outcome].map { "\($0) \(outcome.rawValue)" }
+        }
+        var lines = ["changes\(dryRun ? " (dry run)" : ""): " + parts.joined(separator: ", ")]
+        if dryRun {
+            for record in records where record.outcome == .wouldChange { lines.append("  " + record.line) }
+        }
+        let failures = records.filter { $0.outcome == .failed }
+        if !failures.isEmpty {
+            lines.append("failed:")
+            for record in failures { lines.append("  " + record.line) }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The JSON report written by `--report FILE`.
+    public func json(script: String, dryRun: Bool, exitCode: Int32, seconds: Double) throws -> Data {
+        struct Document: Encodable {
+            var script: String
+            var dry_run: Bool
+            var exit_code: Int32
+            var seconds: Double
+            var counts: [String: Int]
+            var stopped_by_guard: String?
+            var changes: [ChangeRecord]
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        let counts = Dictionary(uniqueKeysWithValues: self.counts.map { ($0.key.rawValue, $0.value) })
+        return try encoder.encode(
+            Document(
+                script: script, dry_run: dryRun, exit_code: exitCode, seconds: seconds, counts: counts,
+                stopped_by_guard: tripped, changes: records))
+    }
+}
