@@ -27,6 +27,14 @@ extension CMOError: LuaErrorConvertible {
         return text
     }
 
+    /// Whether the failed request may have left the SIM as it was, so reading it again and patching again if
+    /// still needed is safe: server errors, lost connections, timeouts and unknown outcomes.
+    var mayHaveChangedNothing: Bool {
+        if kind == .outcomeUnknown || kind == .network || kind == .timeout { return true }
+        if kind == .http, let status { return status >= 500 }
+        return false
+    }
+
     /// The report's reason for a failed change: kind, HTTP status, title and detail (the correlation id is
     /// reported apart).
     var reportText: String {

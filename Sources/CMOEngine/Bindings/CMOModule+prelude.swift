@@ -86,6 +86,7 @@ extension CMOModule {
         function cmo.input(name)
           check(1, "input", name, "string")
           local text, path = cmo._input(name)
+          if text == nil then error(path, 2) end
           if path:lower():sub(-4) == ".csv" then
             return (require("cmo.csv").parse(text))
           end

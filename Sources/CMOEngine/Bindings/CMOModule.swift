@@ -106,11 +106,17 @@ struct CMOModule {
                 let name = try call.string(1)
                 guard let path = inputs[name] else {
                     let known = inputs.keys.sorted().joined(separator: ", ")
-                    throw LuaRaisedError(
+                    call.stack.pushNil()
+                    call.stack.push(
                         "no input named '\(name)': give it with --input \(name)=PATH"
                             + (known.isEmpty ? "" : " (inputs given: \(known))"))
+                    return .results(2)
                 }
-                guard let bytes = LuaSourceFile.read(path) else { throw LuaRaisedError("cannot read input '\(name)' at \(path)") }
+                guard let bytes = LuaSourceFile.read(path) else {
+                    call.stack.pushNil()
+                    call.stack.push("cannot read input '\(name)' at \(path)")
+                    return .results(2)
+                }
                 call.stack.push(bytes: bytes)
                 call.stack.push(path)
                 return .results(2)

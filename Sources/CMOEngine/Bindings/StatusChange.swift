@@ -26,6 +26,14 @@ struct StatusOutcome: Sendable {
     }
 }
 
+/// A SIM that another change got to first, or that stayed pending.
+struct StatusConflict: LuaErrorConvertible, CustomStringConvertible {
+    var message: String
+    var luaErrorKind: String { "conflict" }
+    var luaErrorMessage: String { message }
+    var description: String { message }
+}
+
 /// A guard stopped the run before this change.
 struct GuardError: LuaErrorConvertible, CustomStringConvertible {
     var reason: String
@@ -43,17 +51,23 @@ struct CMOOperations: Sendable {
     let dryRun: Bool
     let monitorTimeout: Duration
 
+    /// How many times `setStatus` reads and patches again after a failure that may have left nothing changed.
+    static let convergenceAttempts = 4
+
     /// Reads the SIM, then changes its status unless it already has it (or `onlyIf` does not hold), then waits
     /// for the monitor of an async backend when `wait` is set. Records the change.
+    ///
+    /// It converges: when the PATCH fails in a way that may have changed nothing (a 5xx, a lost connection, an
+    /// unknown outcome), it reads the SIM again and patches again only if still needed; a SIM found in a
+    /// `PENDING_` state is watched until it settles. So a change is never sent twice to a SIM that has it.
     func setStatus(id: String, to target: String, onlyIf: String?, wait: Bool, timeout: Duration?) async throws
         -> StatusOutcome
     {
         let bundle = Backends.bundleID(id)
-        let started = Date()
         let clock = ContinuousClock.now
         var record = ChangeRecord(
             productID: bundle, to: target, ops: Self.describe(ops: Self.statusOps(target: target, onlyIf: onlyIf)),
-            async: Backends.isAsync(id: bundle), outcome: .failed, startedAt: started, seconds: 0)
+            async: Backends.isAsync(id: bundle), outcome: .failed, startedAt: Date(), seconds: 0)
         var outcome = StatusOutcome(state: "failed", id: bundle, to: target, async: record.async)
         func finish(_ result: ChangeRecord.Outcome, _ state: String) {
             record.outcome = result
@@ -61,55 +75,105 @@ struct CMOOperations: Sendable {
             outcome.state = state
             if let trip = report.record(record) { control.stop(.requested(trip)) }
         }
-        do {
-            let product = try await client.product(id: bundle)
-            let carrier = Self.statusCarrier(of: product)
-            let carrierID = carrier?["id"]?.stringValue ?? bundle + "-simCard"
-            record.iccid = product.iccid ?? carrier?.characteristic("terminalSN")?.stringValue
-            record.from = carrier?["status"]?.stringValue ?? product["status"]?.stringValue
-            outcome.iccid = record.iccid
-            outcome.from = record.from
-            outcome.product = carrier
-            if record.from == target {
-                finish(.unchanged, "unchanged")
-                return outcome
-            }
-            if let onlyIf, record.from != onlyIf {
-                finish(.skipped, "skipped")
-                return outcome
-            }
-            try reserve()
-            if dryRun {
-                if record.async { outcome.monitor = Self.dryRunMonitor(iccid: record.iccid ?? bundle) }
-                finish(.wouldChange, "would_change")
-                return outcome
-            }
-            switch try await client.patch(id: carrierID, ops: Self.statusOps(target: target, onlyIf: onlyIf)) {
-            case .completed(let product):
-                outcome.product = product
-                outcome.async = false
-                record.async = false
-                finish(.changed, "changed")
-            case .accepted(let monitor):
-                record.async = true
-                outcome.async = true
-                record.monitorID = monitor.id
-                outcome.monitor = monitor
-                outcome.product = nil
-                if wait {
-                    outcome.monitor = try await client.awaitMonitor(monitor, timeout: timeout ?? monitorTimeout)
-                    finish(.changed, "changed")
-                } else {
-                    finish(.accepted, "accepted")
+        var sent = false
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                var sim = try await readStatusCarrier(bundle)
+                if attempt == 1 {
+                    record.iccid = sim.iccid
+                    record.from = sim.status
+                    outcome.iccid = sim.iccid
+                    outcome.from = sim.status
                 }
+                if sent, sim.status?.hasPrefix("PENDING") == true {
+                    sim = try await settle(bundle, deadline: clock + (timeout ?? monitorTimeout))
+                }
+                outcome.product = sim.json
+                if sim.status == target {
+                    finish(sent ? .changed : .unchanged, sent ? "changed" : "unchanged")
+                    return outcome
+                }
+                if let onlyIf, sim.status != onlyIf {
+                    if sent { throw StatusConflict(message: "'\(bundle)' is \(sim.status ?? "?") now, not \(onlyIf)") }
+                    finish(.skipped, "skipped")
+                    return outcome
+                }
+                if !sent { try reserve() }
+                if dryRun {
+                    if record.async { outcome.monitor = Self.dryRunMonitor(iccid: record.iccid ?? bundle) }
+                    finish(.wouldChange, "would_change")
+                    return outcome
+                }
+                sent = true
+                switch try await client.patch(id: sim.id, ops: Self.statusOps(target: target, onlyIf: onlyIf)) {
+                case .completed(let product):
+                    outcome.product = product
+                    outcome.async = false
+                    record.async = false
+                    finish(.changed, "changed")
+                case .accepted(let monitor):
+                    record.async = true
+                    outcome.async = true
+                    record.monitorID = monitor.id
+                    outcome.monitor = monitor
+                    outcome.product = nil
+                    if wait {
+                        outcome.monitor = try await client.awaitMonitor(monitor, timeout: timeout ?? monitorTimeout)
+                        finish(.changed, "changed")
+                    } else {
+                        finish(.accepted, "accepted")
+                    }
+                }
+                return outcome
+            } catch let error as CMOError {
+                if sent, attempt < Self.convergenceAttempts, error.mayHaveChangedNothing {
+                    try await Task.sleep(for: .milliseconds(200 * attempt))
+                    continue
+                }
+                record.error = error.reportText
+                record.correlationID = error.correlationId
+                if let monitor = error.monitor { record.monitorID = monitor.id }
+                finish(.failed, "failed")
+                throw error
+            } catch let error as StatusConflict {
+                record.error = "conflict: \(error.message)"
+                finish(.failed, "failed")
+                throw error
             }
-            return outcome
-        } catch let error as CMOError {
-            record.error = error.reportText
-            record.correlationID = error.correlationId
-            if let monitor = error.monitor { record.monitorID = monitor.id }
-            finish(.failed, "failed")
-            throw error
+        }
+    }
+
+    /// The sub-product that carries a product's status (`-simCard`, or `-terminal` for satellite).
+    struct StatusCarrier {
+        var id: String
+        var status: String?
+        var iccid: String?
+        var json: JSONValue?
+    }
+
+    private func readStatusCarrier(_ bundle: String) async throws(CMOError) -> StatusCarrier {
+        let product = try await client.product(id: bundle)
+        let carrier = Self.statusCarrier(of: product)
+        return StatusCarrier(
+            id: carrier?["id"]?.stringValue ?? bundle + "-simCard",
+            status: carrier?["status"]?.stringValue ?? product["status"]?.stringValue,
+            iccid: product.iccid ?? carrier?.characteristic("terminalSN")?.stringValue,
+            json: carrier)
+    }
+
+    /// Reads the SIM until it leaves its `PENDING_` state (a change in flight, perhaps our own lost one).
+    private func settle(_ bundle: String, deadline: ContinuousClock.Instant) async throws -> StatusCarrier {
+        var interval = Duration.milliseconds(250)
+        while true {
+            let sim = try await readStatusCarrier(bundle)
+            guard sim.status?.hasPrefix("PENDING") == true else { return sim }
+            guard ContinuousClock.now < deadline else {
+                throw StatusConflict(message: "'\(bundle)' is still \(sim.status ?? "pending") after waiting for it to settle")
+            }
+            try await Task.sleep(for: interval)
+            interval = min(interval * 2, .seconds(5))
         }
     }
 
