@@ -124,7 +124,7 @@ import Testing
             local rows = cmo.input("sims")
             local lines = cmo.input("ids")
             print(#rows, rows[2].iccid, #lines, lines[1], lines[2])
-            print(select(2, cmo.try(function() return cmo.input("nope") end)).message)
+            print(select(2, cmo.try(function() local rows = cmo.input("nope") return rows end)).message)
             """) { options in options.inputs = ["sims": csv.path, "ids": text.path] }
         #expect(run.output == [
             "2\t8949000000000000002\t2\tone\ttwo",
