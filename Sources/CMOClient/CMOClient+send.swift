@@ -6,7 +6,7 @@ import NIOHTTP1
 extension CMOClient {
     /// What one attempt produced.
     private enum AttemptResult {
-        case response(HTTPOutcome, token: AccessToken)
+        case response(HTTPOutcome, token: AccessToken, sentAt: ContinuousClock.Instant)
         case transport(TransportFailure)
     }
 
@@ -20,7 +20,7 @@ extension CMOClient {
             let failure: RetryStateMachine.Failure
             var lastResponse: HTTPOutcome?
             switch try await attempt(request) {
-            case .response(let outcome, let token):
+            case .response(let outcome, let token, let sentAt):
                 if outcome.isSuccess { return outcome }
                 if outcome.status == 401 {
                     guard !refreshedAfter401 else {
@@ -28,7 +28,7 @@ extension CMOClient {
                     }
                     // Expired or revoked: drop the token, get a fresh one (single flight) and try once more.
                     refreshedAfter401 = true
-                    tokens.rejected(token)
+                    tokens.rejected(token, sentAt: sentAt)
                     logger.debug("401 from the API, refreshing the token", metadata: ["request": "\(request.label)"])
                     continue
                 }
@@ -103,7 +103,7 @@ extension CMOClient {
             let body = try await response.body.collect(upTo: 64 << 20)
             let outcome = HTTPOutcome(status: Int(response.status.code), headers: response.headers, body: body)
             debugLog?.response(method: request.method, url: url, outcome: outcome, elapsed: .now - started)
-            return .response(outcome, token: token)
+            return .response(outcome, token: token, sentAt: started)
         } catch {
             if Task.isCancelled { throw CMOError.cancelled("sending \(request.label)") }
             let failure = TransportFailure(classifying: error)

@@ -55,7 +55,7 @@ import Testing
         var machine = RetryStateMachine(policy: policy, safety: .read, start: t0)
         var generator = SeededGenerator(seed: 1)
         machine.attemptStarted()
-        for status in [400, 403, 404, 409, 415, 422, 500] {
+        for status in [400, 403, 404, 409, 413, 415, 422, 501] {
             #expect(
                 machine.attemptFailed(.status(status, retryAfter: nil), now: t0, using: &generator)
                     == .giveUp(.notRetryable))
@@ -104,6 +104,7 @@ import Testing
         #expect(decide(lost, .nonIdempotentChange) == .giveUp(.outcomeUnknown))
         #expect(decide(.status(502, retryAfter: nil), .nonIdempotentChange) == .giveUp(.outcomeUnknown))
         #expect(decide(.status(504, retryAfter: nil), .nonIdempotentChange) == .giveUp(.outcomeUnknown))
+        #expect(decide(.status(500, retryAfter: nil), .nonIdempotentChange) == .giveUp(.outcomeUnknown))
         guard case .retry = decide(.status(503, retryAfter: nil), .nonIdempotentChange),
             case .retry = decide(.status(429, retryAfter: nil), .nonIdempotentChange),
             case .retry = decide(refused, .nonIdempotentChange),

@@ -64,7 +64,8 @@ import Testing
         let provider = TokenProvider(refreshSkew: .seconds(30)) { await counter.fetch() }
         let first = try await provider.token()
         // Many requests see a 401 with the same token at once.
-        for _ in 0..<20 { provider.rejected(first) }
+        let sentAt = ContinuousClock.now
+        for _ in 0..<20 { provider.rejected(first, sentAt: sentAt) }
         let renewed = try await withThrowingTaskGroup(of: String.self) { group in
             for _ in 0..<20 { group.addTask { try await provider.token().value.value } }
             return try await group.reduce(into: Set<String>()) { $0.insert($1) }

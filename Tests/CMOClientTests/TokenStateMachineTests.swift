@@ -67,14 +67,33 @@ import Testing
         }
     }
 
-    @Test func rejectedTokenIsDroppedOnlyIfCurrent() {
+    @Test func rejectedTokenIsDroppedOnlyIfNotNewerThanTheRequest() {
         var machine = TokenStateMachine(refreshSkew: .seconds(30))
         _ = machine.acquire(now: t0)
-        _ = machine.fetchSucceeded(token("a", at: t0))
-        machine.rejected(tokenValue: Secret("stale-from-before"))
-        guard case .use = machine.acquire(now: t0) else { Issue.record("a stale rejection must not drop"); return }
-        machine.rejected(tokenValue: Secret("a"))
-        guard case .startFetchAndWait = machine.acquire(now: t0) else { Issue.record("expected a fetch"); return }
+        _ = machine.fetchSucceeded(token("b", at: t0 + .seconds(10)))
+        // A request sent before "b" arrived failed with the old "a": "b" is newer, keep it.
+        machine.rejected(token("a", at: t0), sentAt: t0 + .seconds(5))
+        guard case .use = machine.acquire(now: t0 + .seconds(11)) else {
+            Issue.record("a stale rejection must not drop a newer token")
+            return
+        }
+        // A request sent with "b" failed: drop it.
+        machine.rejected(token("b", at: t0 + .seconds(10)), sentAt: t0 + .seconds(11))
+        guard case .startFetchAndWait = machine.acquire(now: t0 + .seconds(12)) else {
+            Issue.record("expected a fetch")
+            return
+        }
+    }
+
+    @Test func rejectionDropsATokenNoNewerThanTheRequestEvenIfItWasNotTheOneUsed() {
+        var machine = TokenStateMachine(refreshSkew: .seconds(30))
+        _ = machine.acquire(now: t0)
+        _ = machine.fetchSucceeded(token("b", at: t0 + .seconds(1)))
+        machine.rejected(token("a", at: t0), sentAt: t0 + .seconds(2))
+        guard case .startFetchAndWait = machine.acquire(now: t0 + .seconds(3)) else {
+            Issue.record("expected a fetch")
+            return
+        }
     }
 
     @Test func finalFailureSticksSoAWrongSecretIsTriedOnce() {

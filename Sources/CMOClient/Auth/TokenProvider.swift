@@ -50,9 +50,9 @@ final class TokenProvider: Sendable {
         }
     }
 
-    /// Drops a token the API rejected so that the next `token()` fetches a new one.
-    func rejected(_ token: AccessToken) {
-        locked.withLock { $0.machine.rejected(tokenValue: token.value) }
+    /// Drops a token the API rejected (on a request sent at `sentAt`) so that the next `token()` fetches a new one.
+    func rejected(_ token: AccessToken, sentAt: ContinuousClock.Instant) {
+        locked.withLock { $0.machine.rejected(token, sentAt: sentAt) }
     }
 
     private func waitForFetch() async throws(CMOError) -> AccessToken {

@@ -91,12 +91,18 @@ struct TokenStateMachine: Sendable {
         return .failWaiters(error)
     }
 
-    /// The API answered 401 to a request made with `tokenValue`: forget that token (unless already replaced).
-    mutating func rejected(tokenValue: Secret) {
+    /// The API answered 401 to a request made with `token` and sent at `sentAt`: forget the current token when it
+    /// is that one or no newer than the request. A token received after the request was sent is kept, so that many
+    /// requests failing together cause one new fetch. (Servers count `exp` in whole seconds, so a token may expire
+    /// up to a second before its `expires_in` says; any token as old as the failed request is suspect.)
+    mutating func rejected(_ token: AccessToken, sentAt: ContinuousClock.Instant) {
+        func stale(_ current: AccessToken) -> Bool {
+            current.value == token.value || current.receivedAt <= sentAt
+        }
         switch state {
-        case .ready(let token, _) where token.value == tokenValue:
+        case .ready(let current, _) where stale(current):
             state = .idle
-        case .fetching(let current?) where current.value == tokenValue:
+        case .fetching(let current?) where stale(current):
             state = .fetching(current: nil)
         default:
             break

@@ -1,6 +1,6 @@
 /// When a failed request is tried again, and after how long.
 ///
-/// A 429 waits for `Retry-After` (seconds or an HTTP date) when the server sends one. 502, 503, 504, connection
+/// A 429 waits for `Retry-After` (seconds or an HTTP date) when the server sends one. 500, 502, 503, 504, connection
 /// failures and timeouts back off exponentially with full jitter: the n-th retry waits a random time between zero and
 /// `min(maximumDelay, initialDelay × 2ⁿ⁻¹)`. Retries stop after `maximumAttempts` attempts or when the next wait
 /// would end after `maximumElapsed` since the first attempt.

@@ -14,7 +14,7 @@ struct RetryStateMachine: Sendable {
 
     /// Why an attempt failed.
     enum Failure: Sendable, Hashable {
-        /// An HTTP status the caller considers worth retrying (429, 502, 503, 504).
+        /// An HTTP status (only 429, 500, 502, 503 and 504 are retried).
         case status(Int, retryAfter: Duration?)
         /// No HTTP answer.
         case transport(TransportFailure)
@@ -56,9 +56,9 @@ struct RetryStateMachine: Sendable {
         attempts += 1
     }
 
-    /// The statuses that may be retried at all.
+    /// The statuses that may be retried at all: 429, and the server-side failures 500, 502, 503 and 504.
     static func isRetryableStatus(_ status: Int) -> Bool {
-        status == 429 || status == 502 || status == 503 || status == 504
+        status == 429 || status == 500 || status == 502 || status == 503 || status == 504
     }
 
     /// Decides what follows a failed attempt.
@@ -72,7 +72,7 @@ struct RetryStateMachine: Sendable {
         case (_, .read), (_, .idempotentChange):
             break
         case (.status(let status, _), .nonIdempotentChange):
-            // 429 and 503 mean "not processed"; a 502/504 gateway may have passed the change on.
+            // 429 and 503 mean "not processed"; after a 500, 502 or 504 the change may have been applied.
             if status != 429 && status != 503 { return .giveUp(.outcomeUnknown) }
         case (.transport(let transport), .nonIdempotentChange):
             if transport.stage == .maybeSent { return .giveUp(.outcomeUnknown) }
