@@ -12,6 +12,7 @@ extension LuaState {
     ///   for each item of an array (or each value an iterator function returns) with at most `concurrency`
     ///   calls in flight (default `defaultConcurrency`); `results[i]` is the first result of item i, or its error
     ///   as an error value; `failures` counts them. `fail_fast` stops starting items after the first error.
+    ///   An iterator that raises stops all workers; `parallel` raises its error once they have ended.
     /// - `is_error(value) -> boolean`: whether `value` is an error value.
     /// - `new_error(kind, message [, fields]) -> error`: a new error value, for `error(...)`.
     public func openTasks(in module: String, defaultConcurrency: Int) {
@@ -120,19 +121,27 @@ extension LuaState {
             end
           end
 
-          local results, failures, next_index, stopped, exhausted = {}, 0, 1, false, false
+          local results, failures, next_index, stopped, exhausted, source_error = {}, 0, 1, false, false, nil
           local count = kind == "table" and #items or nil
           local function take()
             if stopped or exhausted then return nil end
-            local index = next_index
             local item
             if count then
-              if index > count then exhausted = true return nil end
-              item = items[index]
+              if next_index > count then exhausted = true return nil end
+              item = items[next_index]
             else
-              item = items()
+              -- The iterator may wait (cmo.list), and other workers call it meanwhile: number the item only
+              -- once it has arrived.
+              local ok, value = pcall(items)
+              if not ok then
+                -- The iterator itself failed: stop every worker and raise it once they have ended.
+                source_error, stopped = source_error or value, true
+                return nil
+              end
+              item = value
               if item == nil then exhausted = true return nil end
             end
+            local index = next_index
             next_index = index + 1
             return index, item
           end
@@ -154,6 +163,7 @@ extension LuaState {
           local n = count and math.min(concurrency, count) or concurrency
           for i = 1, n do workers[i] = spawn(worker) end
           for i = 1, n do workers[i]:wait() end
+          if source_error ~= nil then error(source_error, 0) end
           return results, failures
         end
         """

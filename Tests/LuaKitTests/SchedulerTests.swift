@@ -217,3 +217,38 @@ import LuaKit
         #expect(reason == .timeout(seconds: 0.05))
     }
 }
+
+extension SchedulerTests {
+    @Test func parallelRaisesWhenItsIteratorFails() async {
+        let (outcome, _) = await runScript("""
+            local n = 0
+            local function items()
+              n = n + 1
+              if n == 4 then error("page 2 failed") end
+              return n
+            end
+            local done = 0
+            local ok, err = pcall(cmo.parallel, items, function() cmo.sleep(0) done = done + 1 end, {concurrency = 2})
+            return ok, err, done
+            """)
+        #expect(returned(outcome) == [false, "script.lua:4: page 2 failed", 3])
+    }
+}
+
+extension SchedulerTests {
+    @Test func parallelNumbersItemsOfAWaitingIteratorAsTheyArrive() async {
+        let (outcome, _) = await runScript("""
+            local n = 0
+            local function items()
+              cmo.sleep(0.001 * (n % 3))
+              n = n + 1
+              if n <= 12 then return n * 10 end
+            end
+            local results = cmo.parallel(items, function(item) return item end, {concurrency = 4})
+            local sum = 0
+            for i = 1, #results do sum = sum + results[i] end
+            return #results, sum
+            """)
+        #expect(returned(outcome) == [12, 780])
+    }
+}
