@@ -28,6 +28,17 @@ public struct RunOptions: Sendable {
     public var inputs: [String: String]
     /// How long `await_monitor` and `set_status` wait for a monitor unless told otherwise. Default 120 s.
     public var monitorTimeout: Duration
+    /// Where `cmo.parallel`'s progress goes: a live line (a terminal), periodic lines, or nowhere.
+    public var progress: Progress
+
+    /// How progress is shown.
+    public enum Progress: Sendable {
+        case none
+        /// Redraw one line on stderr (for a terminal).
+        case live
+        /// A line on stderr every so many seconds.
+        case periodic(Duration)
+    }
 
     public init(
         scriptPath: String,
@@ -41,7 +52,8 @@ public struct RunOptions: Sendable {
         dryRun: Bool = false,
         guards: RunReport.Guards = RunReport.Guards(),
         inputs: [String: String] = [:],
-        monitorTimeout: Duration = .seconds(120)
+        monitorTimeout: Duration = .seconds(120),
+        progress: Progress = .none
     ) {
         self.scriptPath = scriptPath
         self.vars = vars
@@ -55,5 +67,6 @@ public struct RunOptions: Sendable {
         self.guards = guards
         self.inputs = inputs
         self.monitorTimeout = monitorTimeout
+        self.progress = progress
     }
 }

@@ -2,6 +2,10 @@ import CMOClient
 import LuaKit
 import Logging
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Runs one workflow script: a fresh sandboxed state, the `cmo` module bound to the API client, and a scheduler
 /// driving the script as the main task until every task it spawned has ended.
 public final class ScriptRunner {
@@ -43,9 +47,15 @@ public final class ScriptRunner {
                 client: client, report: report, control: scheduler.control, dryRun: options.dryRun,
                 monitorTimeout: options.monitorTimeout)
         }
+        let progress: ProgressMeter? =
+            switch options.progress {
+            case .none: nil
+            case .live: ProgressMeter(live: true, write: Self.writeError)
+            case .periodic(let interval): ProgressMeter(live: false, interval: interval, write: Self.writeError)
+            }
         let module = CMOModule(
             operations: operations, missingAPI: options.apiUnavailable, logger: scriptLogger, dryRun: options.dryRun,
-            inputs: options.inputs)
+            inputs: options.inputs, progress: progress)
         module.install(into: state)
         do {
             try module.installPrelude(into: state)
@@ -103,6 +113,11 @@ public final class ScriptRunner {
             let detail = error.message == reason.description ? reason.description : error.message
             return RunResult(outcome: outcome, exitCode: .stopped, errorReport: "stopped: \(detail)")
         }
+    }
+
+    static func writeError(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes in _ = write(2, bytes.baseAddress, bytes.count) }
     }
 
     static func directory(of path: String) -> String {

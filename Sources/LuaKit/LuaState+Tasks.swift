@@ -150,6 +150,7 @@ extension LuaState {
               local index, item = take()
               if index == nil then return end
               local ok, result = pcall(fn, item, index)
+              if progress then progress("item", ok) end
               if ok then
                 results[index] = result
               else
@@ -159,10 +160,14 @@ extension LuaState {
               end
             end
           end
+          -- A host may watch progress through M._progress("start", total) / ("item", ok) / ("finish").
+          local progress = M._progress
+          if progress then progress("start", count) end
           local workers = {}
           local n = count and math.min(concurrency, count) or concurrency
           for i = 1, n do workers[i] = spawn(worker) end
           for i = 1, n do workers[i]:wait() end
+          if progress then progress("finish") end
           if source_error ~= nil then error(source_error, 0) end
           return results, failures
         end

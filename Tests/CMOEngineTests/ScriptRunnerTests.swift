@@ -66,3 +66,33 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: path + "/README.md"))
     }
 }
+
+@Suite struct ProgressMeterTests {
+    @Test func periodicLinesCountDoneFailedAndRate() {
+        var lines: [String] = []
+        let meter = ProgressMeter(live: false, interval: .zero) { lines.append($0) }
+        meter.start(total: 3)
+        meter.item(succeeded: true)
+        meter.item(succeeded: false)
+        meter.start(total: 10)  // a nested parallel does not count
+        meter.item(succeeded: true)
+        meter.finish()
+        meter.item(succeeded: true)
+        meter.finish()
+        #expect(lines.count == 4)
+        #expect(lines[0].hasPrefix("progress: 1/3 done  "))
+        #expect(lines[1].contains("2/3 done") && lines[1].contains("1 failed") && lines[1].contains("ETA"))
+        #expect(lines[2].hasPrefix("progress: 3/3 done  ") && !lines[2].contains("ETA"))
+        #expect(lines[3].hasPrefix("progress: 3/3 done  "))
+    }
+
+    @Test func liveLinesRedrawInPlace() {
+        var output = ""
+        let meter = ProgressMeter(live: true) { output += $0 }
+        meter.start(total: nil)
+        meter.item(succeeded: true)
+        meter.finish()
+        #expect(output.hasPrefix("\r\u{1B}[K1 done  "))
+        #expect(output.hasSuffix("0 failed\n"))
+    }
+}

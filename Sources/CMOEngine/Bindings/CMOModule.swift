@@ -24,6 +24,8 @@ struct CMOModule {
     let logger: Logger
     let dryRun: Bool
     let inputs: [String: String]
+    /// Where `cmo.parallel` reports progress, if anywhere.
+    let progress: ProgressMeter?
 
     static let defaultPageSize = 100
 
@@ -102,6 +104,15 @@ struct CMOModule {
                 })
             },
             "now": { call in call.return(.number(Date().timeIntervalSince1970)) },
+            "_progress": { call in
+                guard let progress else { return .none }
+                switch try call.string(1) {
+                case "start": progress.start(total: try call.optionalInteger(2).map(Int.init))
+                case "item": progress.item(succeeded: try call.boolean(2))
+                default: progress.finish()
+                }
+                return .none
+            },
             "_input": { call in
                 let name = try call.string(1)
                 guard let path = inputs[name] else {

@@ -108,7 +108,8 @@ struct RunCommand: AsyncParsableCommand {
             modulePaths: [Stdlib.defaultPath()],
             dryRun: dryRun,
             guards: RunReport.Guards(maxChanges: maxChanges, maxFailureRate: maxFailureRate),
-            inputs: Self.pairs(inputs)
+            inputs: Self.pairs(inputs),
+            progress: FileOutput.standardError.isTerminal ? .live : .periodic(.seconds(10))
         )
 
         var simulator: CMOSimulator?
