@@ -19,14 +19,16 @@ function M.count_by(items, key_fn)
   return counts
 end
 
---- report.rows(counts) -> rows
--- Turns { [key] = n } into { {key=, count=}, ... }, largest count first, then by key.
-function M.rows(counts)
+--- report.rows(counts [, name]) -> rows
+-- Turns { [key] = n } into { {[name]=key, count=n}, ... } (name defaults to "key"), largest count first,
+-- then by key.
+function M.rows(counts, name)
+  name = name or "key"
   local rows = {}
-  for key, count in pairs(counts) do rows[#rows + 1] = { key = tostring(key), count = count } end
+  for key, count in pairs(counts) do rows[#rows + 1] = { [name] = tostring(key), count = count } end
   table.sort(rows, function(a, b)
     if a.count ~= b.count then return a.count > b.count end
-    return a.key < b.key
+    return a[name] < b[name]
   end)
   return rows
 end

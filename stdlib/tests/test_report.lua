@@ -9,6 +9,7 @@ function T.count_by_and_rows()
   expect.equal(report.rows(counts), {
     { key = "ACTIVE", count = 2 }, { key = "(none)", count = 1 }, { key = "INACTIVE", count = 1 },
   })
+  expect.equal(report.rows({ x = 1 }, "status"), { { status = "x", count = 1 } })
 end
 
 function T.format_table_aligns_columns()

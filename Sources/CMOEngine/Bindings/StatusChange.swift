@@ -240,8 +240,16 @@ struct CMOOperations: Sendable {
         if id.hasPrefix(Self.dryRunMonitorPrefix) {
             return Monitor(id: id, state: .completed)
         }
-        return try await client.awaitMonitor(
-            Monitor(id: id, state: .inProgress), timeout: timeout ?? monitorTimeout, interval: interval)
+        let monitor: Monitor
+        do {
+            monitor = try await client.awaitMonitor(
+                Monitor(id: id, state: .inProgress), timeout: timeout ?? monitorTimeout, interval: interval)
+        } catch {
+            if error.kind == .monitorFailed { report.settle(monitorID: id, outcome: .failed, error: error.reportText) }
+            throw error
+        }
+        report.settle(monitorID: id, outcome: .changed)
+        return monitor
     }
 
     /// Counts one more change against `--max-changes`; stops the run when it is refused.

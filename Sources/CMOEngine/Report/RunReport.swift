@@ -71,6 +71,16 @@ public final class RunReport: Sendable {
         }
     }
 
+    /// Settles a change recorded as `accepted` once its monitor has ended (`cmo.await_monitor`).
+    public func settle(monitorID: String, outcome: ChangeRecord.Outcome, error: String? = nil) {
+        state.withLock { state in
+            guard let index = state.records.lastIndex(where: { $0.monitorID == monitorID && $0.outcome == .accepted })
+            else { return }
+            state.records[index].outcome = outcome
+            state.records[index].error = error
+        }
+    }
+
     /// The records so far, in the order they ended.
     public var records: [ChangeRecord] { state.withLock { $0.records } }
 
