@@ -73,6 +73,9 @@ public final class ScriptRunner {
         stack.pop()
     }
 
+    /// What the API client did during the run (requests, retries, 429s, token fetches), if there was one.
+    public var apiStatistics: CMOClient.Statistics? { client?.statistics }
+
     /// Loads the script and runs it to the end, then closes the API client.
     public func run() async -> RunResult {
         let result = await execute()

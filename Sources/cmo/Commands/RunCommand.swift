@@ -72,6 +72,9 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Log what the engine does to stderr.")
     var verbose = false
 
+    @Flag(help: "Print the API client's counters (requests, retries, 429s, token fetches) at the end.")
+    var stats = false
+
     @OptionGroup(title: "Connection")
     var connection: ConnectionOptions
 
@@ -158,6 +161,11 @@ struct RunCommand: AsyncParsableCommand {
         signals.cancel()
         try? await simulator?.shutdown()
 
+        if stats, let counters = runner.apiStatistics {
+            FileOutput.standardError.write(
+                "api: \(counters.requests) requests, \(counters.retries) retries, \(counters.rateLimited) answered 429, "
+                    + "\(counters.tokenFetches) token fetches\n")
+        }
         if !runner.report.records.isEmpty {
             FileOutput.standardError.write(runner.report.summary(dryRun: dryRun) + "\n")
         }
