@@ -79,8 +79,13 @@ public final class ScriptRunner {
     /// Loads the script and runs it to the end, then closes the API client.
     public func run() async -> RunResult {
         let result = await execute()
-        try? await client?.shutdown()
+        await close()
         return result
+    }
+
+    /// Closes the API client; call it once after the last ``evaluate(_:)``.
+    public func close() async {
+        try? await client?.shutdown()
     }
 
     private func execute() async -> RunResult {
@@ -103,6 +108,44 @@ public final class ScriptRunner {
         }
         return result
     }
+
+    /// Compiles and runs one piece of source in this run's state (the REPL): as an expression when it compiles
+    /// as `return <source>`, else as statements; what it returns is printed with `cmo.inspect`. Returns nil when
+    /// the source is incomplete (the caller reads another line and tries again), else how it ended.
+    public func evaluate(_ source: String) async -> RunResult? {
+        let stack = state.stack
+        if stack.pushGlobal(Self.replShow) != .function {
+            stack.pop()
+            do {
+                try state.execute(Self.replPrelude, chunkName: "=(repl)")
+            } catch {
+                return RunResult(outcome: .failed(error), exitCode: .scriptError, errorReport: error.message)
+            }
+            stack.pushGlobal(Self.replShow)
+        }
+        do {
+            try state.load(Array(("return " + source).utf8), chunkName: "=stdin")
+        } catch {
+            do {
+                try state.load(Array(source.utf8), chunkName: "=stdin")
+            } catch {
+                stack.pop()
+                if error.message.hasSuffix("<eof>") { return nil }
+                return RunResult(outcome: .failed(error), exitCode: .scriptError, errorReport: error.message)
+            }
+        }
+        _ = scheduler.start(main: 1)
+        return Self.result(of: await scheduler.run(timeout: options.timeout))
+    }
+
+    static let replShow = "__cmo_repl_show"
+    static let replPrelude = """
+        local inspect = require("cmo.inspect")
+        function \(replShow)(chunk)
+          local results = table.pack(chunk())
+          for i = 1, results.n do print(inspect(results[i])) end
+        end
+        """
 
     static func result(of outcome: LuaRunOutcome) -> RunResult {
         switch outcome {

@@ -96,6 +96,12 @@ public final class LuaScheduler {
 
     /// Loads nothing: makes the main task of the function below `arguments` values on the main stack.
     public func start(main arguments: Int32 = 0) -> LuaTaskID {
+        // A state can run several times (a REPL): the previous main task's outcome has been reported.
+        if let previous = mainTask, let record = tasks[previous] {
+            record.awaited = true
+            if record.status.isFinished { forget(record) }
+        }
+        unhandledErrors.removeAll()
         let id = spawn(from: state.stack, arguments: arguments)
         mainTask = id
         return id

@@ -12,6 +12,7 @@ struct CMO: AsyncParsableCommand {
         abstract: "Lua workflows for Telekom's T IoT Hub Connection Management Orchestrator (CMO) API.",
         subcommands: [
             RunCommand.self,
+            ReplCommand.self,
             SimCommand.self,
             ListCommand.self,
             GetCommand.self,

@@ -8,6 +8,7 @@ import Darwin
 struct FileOutput: Sendable {
     let descriptor: Int32
 
+    static let standardInput = FileOutput(descriptor: 0)
     static let standardOutput = FileOutput(descriptor: 1)
     static let standardError = FileOutput(descriptor: 2)
 

@@ -96,3 +96,33 @@ import Testing
         #expect(output.hasSuffix("0 failed\n"))
     }
 }
+
+@Suite struct TypeStubTests {
+    /// Every function of the `cmo` module has a stub in `stdlib/meta/cmo.lua`, so editors know it.
+    @Test func everyBindingHasATypeStub() async throws {
+        let stubs = try String(contentsOfFile: Stdlib.defaultPath() + "/meta/cmo.lua", encoding: .utf8)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stub-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let path = directory.appendingPathComponent("names.lua").path
+        try """
+            local names = {}
+            for name, value in pairs(cmo) do
+              if type(value) == "function" and name:sub(1, 1) ~= "_" then names[#names + 1] = name end
+            end
+            for name in pairs(json) do names[#names + 1] = "json." .. name end
+            table.sort(names)
+            print(table.concat(names, " "))
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        var lines: [String] = []
+        let runner = ScriptRunner(
+            options: RunOptions(scriptPath: path, modulePaths: [Stdlib.defaultPath()]), logger: Logger(label: "t")
+        ) { lines.append($0) }
+        _ = await runner.run()
+        let names = try #require(lines.first).split(separator: " ").map(String.init)
+        #expect(names.count > 25)
+        for name in names where name != "json.null" {
+            let declaration = name.hasPrefix("json.") ? "function \(name)(" : "function cmo.\(name)("
+            #expect(stubs.contains(declaration), "no stub for \(name)")
+        }
+    }
+}

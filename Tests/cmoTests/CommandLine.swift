@@ -25,9 +25,15 @@ struct CLI {
 
     /// Starts `cmo arguments...`; the caller waits.
     static func start(
-        _ arguments: [String], environment: [String: String] = [:], in directory: String? = nil
+        _ arguments: [String], environment: [String: String] = [:], in directory: String? = nil, input: String? = nil
     ) throws -> (Process, Pipe, Pipe) {
         let process = Process()
+        if let input {
+            let stdin = Pipe()
+            process.standardInput = stdin
+            stdin.fileHandleForWriting.write(Data(input.utf8))
+            try stdin.fileHandleForWriting.close()
+        }
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         process.executableURL = executable
         process.arguments = arguments
@@ -40,9 +46,11 @@ struct CLI {
         return (process, out, err)
     }
 
-    /// Runs `cmo arguments...` to the end.
-    static func run(_ arguments: [String], environment: [String: String] = [:], in directory: String? = nil) throws -> Result {
-        let (process, out, err) = try start(arguments, environment: environment, in: directory)
+    /// Runs `cmo arguments...` to the end, with `input` on its standard input.
+    static func run(
+        _ arguments: [String], environment: [String: String] = [:], in directory: String? = nil, input: String? = nil
+    ) throws -> Result {
+        let (process, out, err) = try start(arguments, environment: environment, in: directory, input: input)
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

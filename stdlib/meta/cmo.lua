@@ -1,0 +1,249 @@
+---@meta
+-- Type stubs of the `cmo` and `json` modules for lua-language-server: add `stdlib/meta` to
+-- `workspace.library` (see README) and editors complete and check workflow scripts.
+-- Every binding that talks to the API waits without blocking other tasks and raises an error value on failure.
+
+---@class cmo
+---@field vars table<string, string> the `--var KEY=VALUE` pairs
+---@field dry_run boolean true under `--dry-run`: reads are real, changes are only reported
+---@field log cmo.Log
+cmo = {}
+
+---@class cmo.Error
+---@field kind string `http`, `auth`, `network`, `timeout`, `outcome_unknown`, `decoding`, `monitor_failed`, `monitor_timeout`, `conflict`, `guard`, `cancelled`, `error`
+---@field message string one line for people
+---@field where? string `file:line:` of the call that failed
+---@field status? integer the HTTP status
+---@field title? string the problem's title
+---@field detail? string the problem's detail
+---@field correlation_id? string for support requests
+---@field trace_id? string
+---@field retryable? boolean whether trying again later may succeed
+---@field attempts? integer requests made
+---@field monitor? cmo.Monitor for `monitor_failed` and `monitor_timeout`
+
+---@class cmo.Monitor
+---@field id string `<ICCID>-<epoch millis>` on the real service
+---@field state "InProgress"|"Completed"|"InError"
+---@field href? string
+---@field sourceHref? string the sub-product the change is about
+---@field reason? string why it ended InError
+
+---@class cmo.ListOptions
+---@field fields? string[] fields to fetch (default: all)
+---@field page_size? integer products per request (default: 100)
+---@field where? table<string, string|string[]> client-side equality filter, e.g. `{status = "INACTIVE", connectivity_type = "CELLULAR"}`
+
+---@class cmo.PatchOp
+---@field op "replace"|"test"|"add"|"remove"|"move"|"copy"
+---@field path string a JSON Pointer, e.g. `/status`
+---@field value? any
+---@field from? string
+
+---@class cmo.PatchOptions
+---@field wait? boolean wait for the monitor of an async backend (default: false)
+---@field timeout? number seconds to wait for it (default: 120)
+
+---@class cmo.PatchResult
+---@field state "completed"|"accepted" completed: sync backend (or waited); accepted: a monitor runs
+---@field product? table the changed sub-product (sync backends)
+---@field monitor? cmo.Monitor
+
+---@class cmo.MonitorOptions
+---@field timeout? number seconds (default: 120)
+---@field interval? number fixed seconds between polls (default: 0.5 growing to 5)
+
+---@class cmo.StatusOptions
+---@field wait? boolean wait for the monitor of an async backend (default: true)
+---@field timeout? number seconds to wait for it (default: 120)
+---@field only_if? string change only a SIM in this status (also sent as a JSON Patch `test` op)
+
+---@class cmo.StatusOutcome
+---@field state "changed"|"unchanged"|"skipped"|"accepted"|"would_change"
+---@field id string the product id
+---@field iccid? string
+---@field from? string the status before
+---@field to string the status asked for
+---@field async boolean whether the backend answered with a monitor
+---@field monitor? cmo.Monitor
+---@field product? table the SIM sub-product
+
+---@class cmo.ParallelOptions
+---@field concurrency? integer calls in flight at most (default: `--concurrency`, 16)
+---@field fail_fast? boolean stop starting items after the first error (default: false)
+
+---@class cmo.Task
+local Task = {}
+---Waits for the task; returns its results or raises its error.
+---@return any ...
+function Task:wait() end
+---@return "ready"|"running"|"waiting"|"succeeded"|"failed"
+function Task:status() end
+
+---@class cmo.Log
+local Log = {}
+---@param message string
+---@param fields? table<string, any>
+function Log.info(message, fields) end
+---@param message string
+---@param fields? table<string, any>
+function Log.warn(message, fields) end
+---@param message string
+---@param fields? table<string, any>
+function Log.error(message, fields) end
+
+---Products, fetched a page at a time (the next page is prefetched). Safe to share between `cmo.parallel` workers.
+---@param opts? cmo.ListOptions
+---@return fun(): table? iterator
+function cmo.list(opts) end
+
+---Every product (matching `opts.where`) as an array.
+---@param opts? cmo.ListOptions
+---@return table[]
+function cmo.list_all(opts) end
+
+---The product bundle, sub-products in `productRelationship`.
+---@param id string
+---@return table
+function cmo.product(id) end
+
+---Looks products up by ICCID (`POST product/find`).
+---@param iccids string[]
+---@return table[] products
+---@return string[] misses ICCIDs the API does not know
+function cmo.find(iccids) end
+
+---Sends a JSON Patch to `id` (`-simCard` is added when the id names no sub-product). Recorded in the report.
+---@param id string
+---@param ops cmo.PatchOp[]
+---@param opts? cmo.PatchOptions
+---@return cmo.PatchResult
+function cmo.patch(id, ops, opts) end
+
+---Polls a monitor until it completes; raises `monitor_failed` (InError) or `monitor_timeout`.
+---@param monitor cmo.Monitor|string
+---@param opts? cmo.MonitorOptions
+---@return cmo.Monitor
+function cmo.await_monitor(monitor, opts) end
+
+---Reads the SIM, changes its status if needed, and waits for the monitor on async backends. Retries safely
+---after ambiguous failures (it reads again first). Recorded in the report; obeys `--dry-run` and the guards.
+---@param id string
+---@param status string e.g. "ACTIVE", "SUSPENDED", "INACTIVE"
+---@param opts? cmo.StatusOptions
+---@return cmo.StatusOutcome
+function cmo.set_status(id, status, opts) end
+
+---`cmo.set_status(id, "ACTIVE", opts)`.
+---@param id string
+---@param opts? cmo.StatusOptions
+---@return cmo.StatusOutcome
+function cmo.activate(id, opts) end
+
+---`cmo.set_status(id, "SUSPENDED", opts)`.
+---@param id string
+---@param opts? cmo.StatusOptions
+---@return cmo.StatusOutcome
+function cmo.suspend(id, opts) end
+
+---The simCard sub-product of a bundle (or the argument when it is one).
+---@param product table
+---@return table?
+function cmo.sim(product) end
+
+---The `value` of the characteristic `name` of a product or sub-product.
+---@param t table
+---@param name string e.g. "ICCID", "simNotes", "SYSTEM"
+---@return any
+function cmo.characteristic(t, name) end
+
+---The ICCID of a bundle or sub-product.
+---@param product table
+---@return string?
+function cmo.iccid(product) end
+
+---The backend: the `SYSTEM` characteristic, else the id's prefix.
+---@param product table|string
+---@return string?
+function cmo.backend(product) end
+
+---Whether the backend answers changes with a monitor (TMSP, INTELSAT, AIRLINQ, STC, TURKCELL, GALAXY1).
+---@param product table|string
+---@return boolean
+function cmo.is_async(product) end
+
+---Calls `fn(...)`; never raises: returns `true, results...` or `false, error value`.
+---@param fn function
+---@return boolean ok
+---@return any ...
+function cmo.try(fn, ...) end
+
+---A `--input NAME=PATH` file: CSV rows keyed by header (`.csv`), else the non-empty lines.
+---@param name string
+---@return table
+function cmo.input(name) end
+
+---Seconds since the epoch, with a fraction.
+---@return number
+function cmo.now() end
+
+---Waits without blocking other tasks.
+---@param seconds number
+function cmo.sleep(seconds) end
+
+---Runs `fn(...)` as a new task.
+---@param fn function
+---@return cmo.Task
+function cmo.spawn(fn, ...) end
+
+---Waits for every task; `results[i]` is the first result of `tasks[i]`; raises the first error.
+---@param tasks cmo.Task[]
+---@return any[]
+function cmo.wait_all(tasks) end
+
+---Calls `fn(item, index)` for each item, at most `concurrency` at once; results in input order, an error value
+---in the slot of an item that raised.
+---@param items any[]|fun(): any
+---@param fn fun(item: any, index: integer): any
+---@param opts? cmo.ParallelOptions
+---@return any[] results
+---@return integer failures
+function cmo.parallel(items, fn, opts) end
+
+---Whether `value` is an error value.
+---@param value any
+---@return boolean
+function cmo.is_error(value) end
+
+---A new error value, for `error(...)`.
+---@param kind string
+---@param message string
+---@param fields? table
+---@return cmo.Error
+function cmo.new_error(kind, message, fields) end
+
+---@class json
+---@field null userdata the JSON null, distinct from nil
+json = {}
+
+---@class json.EncodeOptions
+---@field indent? integer spaces per level (default: compact)
+
+---@param value any
+---@param opts? json.EncodeOptions
+---@return string
+function json.encode(value, opts) end
+
+---@param text string
+---@return any
+function json.decode(text) end
+
+---Marks a table (new when omitted) to encode as a JSON array, even when empty.
+---@param t? table
+---@return table
+function json.array(t) end
+
+---Marks a table (new when omitted) to encode as a JSON object, even when empty.
+---@param t? table
+---@return table
+function json.object(t) end
