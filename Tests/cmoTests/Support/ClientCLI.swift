@@ -28,8 +28,8 @@ enum ClientCLI {
         defer { try? FileManager.default.removeItem(at: directory) }
         let outURL = directory.appendingPathComponent("out")
         let errURL = directory.appendingPathComponent("err")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -54,7 +54,7 @@ enum ClientCLI {
             directory = FileManager.default.temporaryDirectory.appendingPathComponent("cmo-sim-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let outURL = directory.appendingPathComponent("out")
-            FileManager.default.createFile(atPath: outURL.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
             process.executableURL = ClientCLI.binary
             process.arguments = ["sim", "--port", "0", "--fleet", "50", "--seed", "3"] + arguments
             process.standardOutput = try FileHandle(forWritingTo: outURL)
