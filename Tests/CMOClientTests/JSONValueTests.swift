@@ -13,6 +13,15 @@ import Testing
         #expect(json["e"] == .double(1000))
     }
 
+    @Test func int64EdgesStayIntegers() throws {
+        #expect(try JSONValue(parsing: "9223372036854775807") == .int(.max))
+        #expect(try JSONValue(parsing: "-9223372036854775808") == .int(.min))
+        #expect(try JSONValue(parsing: "-0") == .int(0))
+        #expect(try JSONValue(parsing: "9223372036854775808") == .double(9_223_372_036_854_775_808))
+        #expect(try JSONValue(parsing: #""ünïcödé""#) == .string("ünïcödé"))
+        #expect(throws: CMOError.self) { try JSONValue(parsing: [0x22, 0xFF, 0x22]) }
+    }
+
     @Test func integersBeyondInt64BecomeDoubles() throws {
         #expect(try JSONValue(parsing: "98765432109876543210") == .double(9.876543210987654e19))
     }

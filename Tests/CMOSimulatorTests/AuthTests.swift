@@ -99,12 +99,12 @@ import Testing
 
     @Test func expiredTokensAnswer401() async throws {
         var configuration = Self.configuration
-        configuration.tokenTTL = 1
+        configuration.tokenTTL = 3
         try await SimulatorHarness.with(configuration) { h in
             let token = try await h.token()
             #expect(try await h.get("product", token: token).status == 200)
             var status = 200
-            for _ in 0..<100 where status == 200 {
+            for _ in 0..<200 where status == 200 {
                 try await Task.sleep(for: .milliseconds(50))
                 status = try await h.get("product", token: token).status
             }

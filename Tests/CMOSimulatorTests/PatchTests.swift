@@ -137,7 +137,7 @@ import Testing
     }
 
     @Test(arguments: [
-        ("application/json", 415), ("text/plain", 415), ("application/json-patch-query+json", 415),
+        ("application/json", 415), ("text/plain", 415), ("application/json-patch-query+json", 400),
         ("application/json-patch+json; charset=utf-8", 200),
     ])
     func contentTypeMustBeJSONPatch(contentType: String, status: Int) async throws {
@@ -145,7 +145,7 @@ import Testing
             let product = try h.product { !$0.isAsynchronous && $0.status == "INACTIVE" }
             let result = try await h.patch(product.statusSubProductID, SimulatorHarness.statusPatch("ACTIVE"), token: try await h.token(), contentType: contentType)
             #expect(result.status == status)
-            if status == 415 {
+            if status != 200 {
                 #expect(result.isProblem)
                 #expect(h.sim.product(id: product.id)?.status == "INACTIVE")
             }
@@ -207,6 +207,29 @@ import Testing
             #expect(counts.values.reduce(0, +) == 2)
             let health = try await h.send(.GET, h.sim.baseURL + "/_sim/health")
             #expect(health.json["status"] as? String == "UP")
+        }
+    }
+
+    @Test func customPropertiesAreSetSynchronouslyWithJSONPatchQuery() async throws {
+        try await SimulatorHarness.with(Self.fast) { h in
+            let token = try await h.token()
+            let product = try h.product { $0.backend == .tmsp && $0.status == "INACTIVE" }
+            let add = #"[{"op":"add","path":"customProperty","value":{"name":"site","value":"Bonn"}},{"op":"add","path":"customProperty","value":{"name":"rack","value":"4"}}]"#
+            let added = try await h.patch(product.statusSubProductID, add, token: token, contentType: "application/json-patch-query+json")
+            #expect(added.status == 200)
+            #expect(added.json["customProperty"] as? [[String: String]] == [["name": "site", "value": "Bonn"], ["name": "rack", "value": "4"]])
+            let remove = #"[{"op":"remove","path":"customProperty","value":{"name":"site"}},{"op":"replace","path":"customProperty","value":{"name":"rack","value":"5"}}]"#
+            let changed = try await h.patch(product.statusSubProductID, remove, token: token, contentType: "application/json-patch-query+json")
+            #expect(changed.json["customProperty"] as? [[String: String]] == [["name": "rack", "value": "5"]])
+            let bundle = try await h.get("product/" + product.id, token: token)
+            let relationship = (bundle.json["productRelationship"] as? [[String: Any]])?.first?["product"] as? [String: Any]
+            #expect(relationship?["customProperty"] as? [[String: String]] == [["name": "rack", "value": "5"]])
+            // No status change, no monitor, no counted change.
+            #expect(h.sim.product(id: product.id)?.status == "INACTIVE")
+            #expect(h.sim.appliedChanges.isEmpty)
+            let bad = try await h.patch(product.statusSubProductID, #"[{"op":"add","path":"customProperty","value":"x"}]"#, token: token, contentType: "application/json-patch-query+json")
+            #expect(bad.status == 400)
+            #expect(bad.isProblem)
         }
     }
 

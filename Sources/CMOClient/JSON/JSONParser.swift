@@ -78,6 +78,7 @@ struct JSONParser: ~Copyable {
         defer { depth -= 1 }
         index += 1  // {
         var members: [JSONObject.Member] = []
+        members.reserveCapacity(8)
         skipWhitespace()
         if current == UInt8(ascii: "}") {
             index += 1
@@ -128,16 +129,19 @@ struct JSONParser: ~Copyable {
         let start = index
         index += 1  // opening quote
         let contentStart = index
-        // Fast path: no escapes.
+        // Fast path: no escapes. ASCII-only text (almost every string the API sends) needs no UTF-8 validation.
+        var isASCII = true
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 let slice = UnsafeRawBufferPointer(rebasing: bytes[contentStart..<index])
                 index += 1
+                if isASCII { return String(decoding: slice.assumingMemoryBound(to: UInt8.self), as: UTF8.self) }
                 return try Self.decodeUTF8(slice, offset: contentStart)
             }
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw Failure(expected: "no control characters in a string", offset: index) }
+            if byte >= 0x80 { isASCII = false }
             index += 1
         }
         guard index < bytes.count else { throw Failure(expected: "a closing '\"'", offset: start) }
@@ -224,14 +228,24 @@ struct JSONParser: ~Copyable {
     private mutating func parseNumber() throws(Failure) -> JSONValue {
         let start = index
         var isInteger = true
-        if current == UInt8(ascii: "-") { index += 1 }
+        let negative = current == UInt8(ascii: "-")
+        if negative { index += 1 }
         guard let first = current, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) else {
             throw Failure(expected: "a digit", offset: index)
         }
+        // Accumulate the integer part as we go (negatively, so that Int64.min fits); overflow falls back to Double.
+        var accumulator: Int64 = 0
+        var overflow = false
         if first == UInt8(ascii: "0") {
             index += 1
         } else {
-            skipDigits()
+            while let byte = current, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) {
+                let (times10, o1) = accumulator.multipliedReportingOverflow(by: 10)
+                let (next, o2) = times10.subtractingReportingOverflow(Int64(byte - UInt8(ascii: "0")))
+                overflow = overflow || o1 || o2
+                accumulator = next
+                index += 1
+            }
         }
         if current == UInt8(ascii: ".") {
             isInteger = false
@@ -244,10 +258,11 @@ struct JSONParser: ~Copyable {
             if current == UInt8(ascii: "+") || current == UInt8(ascii: "-") { index += 1 }
             guard skipDigits() > 0 else { throw Failure(expected: "a digit in the exponent", offset: index) }
         }
-        let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-        if isInteger, let integer = Int64(text) {
-            return .int(integer)
+        if isInteger && !overflow {
+            if negative { return .int(accumulator) }
+            if accumulator != .min { return .int(-accumulator) }
         }
+        let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
         guard let double = Double(text) else { throw Failure(expected: "a number", offset: start) }
         return .double(double)
     }

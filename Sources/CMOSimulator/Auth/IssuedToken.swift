@@ -3,8 +3,9 @@ struct IssuedToken: Sendable, Equatable {
     var clientID: String
     var tenants: [String]
     var access: SimulatorClient.Access
+    /// Epoch milliseconds.
     var issuedAt: Int64
-    /// Epoch seconds.
+    /// Epoch milliseconds.
     var expiresAt: Int64
 }
 

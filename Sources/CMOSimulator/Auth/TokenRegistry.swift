@@ -11,14 +11,16 @@ final class TokenRegistry: Sendable {
         self.ttl = Int64(ttl)
     }
 
-    /// Issues a token for `client` at `now` (epoch seconds); `issuer` is the realm URL (`iss`).
+    /// Issues a token for `client` at `now` (epoch milliseconds); `issuer` is the realm URL (`iss`).
     func issue(for client: SimulatorClient, tenants: [String], scope: String, issuer: String, now: Int64) -> (token: String, record: IssuedToken) {
-        let record = IssuedToken(clientID: client.id, tenants: tenants, access: client.access, issuedAt: now, expiresAt: now + ttl)
+        let record = IssuedToken(
+            clientID: client.id, tenants: tenants, access: client.access, issuedAt: now, expiresAt: now + ttl * 1000
+        )
         let header = #"{"alg":"none","typ":"JWT","kid":"cmo-sim"}"#
         var payload = JSONWriter()
         payload.beginObject()
-        payload.field("exp", Int(record.expiresAt))
-        payload.field("iat", Int(now))
+        payload.field("exp", Int(record.expiresAt / 1000))
+        payload.field("iat", Int(now / 1000))
         payload.field("jti", Identifiers.uuid())
         payload.field("iss", issuer)
         payload.field("sub", "service-account-" + client.id)
@@ -50,7 +52,7 @@ final class TokenRegistry: Sendable {
         return (token, record)
     }
 
-    /// Validates the value of an `Authorization` header at `now` (epoch seconds).
+    /// Validates the value of an `Authorization` header at `now` (epoch milliseconds).
     func validate(authorization: Substring?, now: Int64) -> Result<IssuedToken, TokenRejection> {
         guard let authorization, !authorization.isEmpty else { return .failure(.missing) }
         guard authorization.count > 7,

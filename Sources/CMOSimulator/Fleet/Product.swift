@@ -29,6 +29,9 @@ struct Product: Sendable, Codable, Equatable {
     var usedKB: Int
     var usagePeriodStart: String
     var usagePeriodEnd: String
+    /// Custom properties of the status-bearing sub-product (`customProperty`), set with
+    /// `application/json-patch-query+json`. `nil` means none.
+    var customProperties: [Characteristic]?
 
     /// The suffix of the sub-product whose status can be changed.
     var statusSubProductSuffix: String {

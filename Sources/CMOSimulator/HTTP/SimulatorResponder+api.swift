@@ -50,7 +50,7 @@ extension SimulatorResponder {
         var rateHeaders: HTTPFields = [:]
         do {
             let token: IssuedToken
-            switch tokens.validate(authorization: request.headers[.authorization].map { Substring($0) }, now: now / 1000) {
+            switch tokens.validate(authorization: request.headers[.authorization].map { Substring($0) }, now: now) {
             case .success(let valid): token = valid
             case .failure(let rejection): throw Problem.unauthorized(rejection, realm: configuration.realm)
             }

@@ -18,8 +18,14 @@ extension SimulatorResponder {
         guard let kind, kind.carriesStatus else {
             throw Problem.methodNotAllowed(.patch, allowed: "GET")
         }
+        if Self.hasContentType(api.request, "application/json-patch-query+json") {
+            return try await patchCustomProperties(api, id: id, position: position, kind: kind)
+        }
         guard Self.hasContentType(api.request, "application/json-patch+json") else {
-            throw Problem(.unsupportedMediaType, "A change takes Content-Type: application/json-patch+json (RFC 6902).")
+            throw Problem(
+                .unsupportedMediaType,
+                "A change takes Content-Type: application/json-patch+json (RFC 6902), or application/json-patch-query+json for custom properties."
+            )
         }
         let body = try await collectBody(api)
         let operations: [PatchOperation]
@@ -53,5 +59,28 @@ extension SimulatorResponder {
         case .failure(.unprocessable(let detail)):
             throw Problem(.unprocessableContent, detail)
         }
+    }
+
+    /// `application/json-patch-query+json`: custom properties, always synchronous.
+    private func patchCustomProperties(_ api: APIRequest, id: String, position: Int, kind: SubProduct) async throws -> Response {
+        let body = try await collectBody(api)
+        let operations: [CustomPropertyOperation]
+        do {
+            operations = try CustomPropertyOperation.parseDocument(body)
+        } catch {
+            throw Problem.badRequest(error.description)
+        }
+        let now = Self.nowMillis()
+        let template: JSONTemplate?
+        do {
+            template = try store.withState(now: now) { fleet in
+                fleet.patchCustomProperties(position: position, operations: operations, now: now)
+                return fleet.rendered[position].subProducts[kind]
+            }
+        } catch {
+            throw Problem(.serviceUnavailable, "The change could not be stored.")
+        }
+        guard let template else { throw Problem.notFound("Product with id \(id) not found") }
+        return Self.json(.ok, Self.topLevel(template, base: api.base, correlationID: api.correlationID), correlationID: api.correlationID)
     }
 }

@@ -58,10 +58,11 @@ extension SimulatorResponder {
         let requestedScope = form["scope"] ?? ""
         let openID = requestedScope.split(separator: " ").contains("openid")
         let scope = openID ? "openid profile email" : "profile email"
-        let now = Self.nowMillis() / 1000
+        let nowMillis = Self.nowMillis()
+        let now = nowMillis / 1000
         let issuer = address.baseURL + "/auth/realms/" + configuration.realm
         let tenants = client.tenants ?? configuration.tenants
-        let (token, _) = tokens.issue(for: client, tenants: tenants, scope: scope, issuer: issuer, now: now)
+        let (token, _) = tokens.issue(for: client, tenants: tenants, scope: scope, issuer: issuer, now: nowMillis)
 
         var writer = JSONWriter(capacity: 2048)
         writer.beginObject()

@@ -104,8 +104,7 @@ enum ProductRenderer {
             writer.key("productCharacteristic")
             writeCharacteristics(product.characteristics, into: &writer)
             writer.key("customProperty")
-            writer.beginArray()
-            writer.endArray()
+            writeCharacteristics(product.customProperties ?? [], into: &writer)
         case .dataConnectivity:
             writer.field("status", product.status)
             writer.key("productCharacteristic")

@@ -101,6 +101,11 @@ struct FleetState: Sendable {
         }
     }
 
+    /// Stores a changed product and re-renders its JSON.
+    mutating func replaceProduct(_ product: Product, at position: Int) {
+        replace(product, at: position)
+    }
+
     private mutating func replace(_ product: Product, at position: Int) {
         products[position] = product
         rendered[position] = RenderedProduct(product)

@@ -22,7 +22,7 @@ struct ListCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        guard pageSize > 0 else { throw ValidationError("--page-size must be at least 1") }
+        guard pageSize > 0 else { throw ErrorReport.usage("--page-size must be at least 1") }
     }
 
     func run() async throws {

@@ -20,7 +20,7 @@ struct MonitorCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        guard timeout > 0 else { throw ValidationError("--timeout must be above 0") }
+        guard timeout > 0 else { throw ErrorReport.usage("--timeout must be above 0") }
     }
 
     func run() async throws {

@@ -34,8 +34,8 @@ struct PatchCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        guard status != nil || !ops.isEmpty else { throw ValidationError("give --status or at least one --op") }
-        guard timeout > 0 else { throw ValidationError("--timeout must be above 0") }
+        guard status != nil || !ops.isEmpty else { throw ErrorReport.usage("give --status or at least one --op") }
+        guard timeout > 0 else { throw ErrorReport.usage("--timeout must be above 0") }
     }
 
     func run() async throws {
@@ -45,7 +45,7 @@ struct PatchCommand: AsyncParsableCommand {
                 operations += try JSONPatchOperation.list(json: JSONValue(parsing: text, expecting: "--op"))
             }
         } catch {
-            throw ValidationError("--op: \(error.message)")
+            throw ErrorReport.usage("--op: \(error.message)")
         }
         if let status { operations.append(.setStatus(status)) }
         let (id, wait, format) = (self.id, self.wait, output.resolved)

@@ -9,16 +9,24 @@ enum ErrorReport {
         return error.kind == .configuration ? CommandExit.usage : CommandExit.failure
     }
 
-    /// The lines printed for `error`.
+    /// The lines printed for `error`: the message, then what the server said.
     static func lines(for error: CMOError) -> [String] {
-        var lines = ["error: \(error.title)"]
-        if error.problem != nil, error.title != error.message { lines.append("  \(error.message)") }
+        var lines = ["error: \(error.message)"]
+        if let problem = error.problem {
+            if let title = problem.headline { lines.append("  title: \(title)") }
+            if let type = problem.type, type != problem.headline { lines.append("  type: \(type)") }
+        }
         if let detail = error.detail { lines.append("  detail: \(detail)") }
-        if let status = error.status { lines.append("  status: \(status)") }
         if let correlationId = error.correlationId { lines.append("  correlation id: \(correlationId)") }
         if let traceId = error.traceId { lines.append("  trace id: \(traceId)") }
         if let monitor = error.monitor { lines.append("  monitor: \(monitor.id) (\(monitor.state))") }
         if error.attempts > 1 { lines.append("  attempts: \(error.attempts)") }
         return lines
+    }
+
+    /// Prints a usage mistake found after parsing and returns exit code 2.
+    static func usage(_ message: String) -> ExitCode {
+        StandardStreams.err("error: \(message)")
+        return CommandExit.usage
     }
 }
