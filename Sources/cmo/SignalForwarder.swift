@@ -1,5 +1,5 @@
 import Dispatch
-import Synchronization
+import Foundation
 
 #if canImport(Glibc)
 import Glibc
@@ -7,48 +7,57 @@ import Glibc
 import Darwin
 #endif
 
+/// The write end of the self-pipe that signal handlers write to (async-signal-safe: one `write`).
+nonisolated(unsafe) private var signalPipe: Int32 = -1
+
+private func forwardSignal(_ number: Int32) {
+    var byte = UInt8(truncatingIfNeeded: number)
+    _ = write(signalPipe, &byte, 1)
+}
+
 /// Turns SIGINT and SIGTERM into calls of `handler` with the signal's name and how many signals have arrived,
-/// for as long as it lives.
+/// until ``cancel()``.
+///
+/// A self-pipe: the signal handler writes the signal's number, a dedicated thread reads it and calls `handler`.
+/// The signals are unblocked here and on that thread, since a parent may start us with them blocked.
 final class SignalForwarder {
-    private let sources: [any DispatchSourceSignal]
+    private let descriptors: (read: Int32, write: Int32)
 
     init(_ handler: @escaping @Sendable (String, Int) -> Void) {
-        let counter = SignalCounter()
-        // A parent may start us with these signals blocked (some test harnesses do): unblock them here so that
-        // at least this thread receives them.
-        var unblock = sigset_t()
-        sigemptyset(&unblock)
-        sigaddset(&unblock, SIGINT)
-        sigaddset(&unblock, SIGTERM)
-        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
-        sources = [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")].map { number, name in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler {
-                handler(name, counter.increment())
+        var fds: [Int32] = [-1, -1]
+        _ = pipe(&fds)
+        descriptors = (fds[0], fds[1])
+        signalPipe = fds[1]
+        Self.unblock()
+        signal(SIGINT, forwardSignal)
+        signal(SIGTERM, forwardSignal)
+        let reader = fds[0]
+        Thread.detachNewThread {
+            Self.unblock()
+            var count = 0
+            var byte: UInt8 = 0
+            while read(reader, &byte, 1) == 1 {
+                count += 1
+                handler(Int32(byte) == SIGINT ? "SIGINT" : "SIGTERM", count)
             }
-            source.resume()
-            return source
+            close(reader)
         }
     }
 
     /// Stops forwarding and restores the default actions.
     func cancel() {
-        for source in sources { source.cancel() }
         signal(SIGINT, SIG_DFL)
         signal(SIGTERM, SIG_DFL)
+        signalPipe = -1
+        close(descriptors.write)
     }
-}
 
-/// Counts signals across the sources' queues.
-private final class SignalCounter: Sendable {
-    private let count = Mutex(0)
-
-    func increment() -> Int {
-        count.withLock { value in
-            value += 1
-            return value
-        }
+    private static func unblock() {
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        sigaddset(&set, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 }
 
