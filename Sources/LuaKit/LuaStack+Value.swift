@@ -15,12 +15,7 @@ extension LuaStack {
         case .string(let s): push(s)
         case .bytes(let b): push(bytes: b)
         case .array(let items):
-            _ = reserve(3)
-            pushArray(capacity: Int32(clamping: items.count))
-            for (offset, item) in items.enumerated() {
-                push(item)
-                setIndex(Int64(offset + 1), in: -2)
-            }
+            pushArray(items) { push($0) }
         case .object(let fields):
             _ = reserve(3)
             pushTable(fields: Int32(clamping: fields.count))
@@ -28,6 +23,18 @@ extension LuaStack {
                 push(item)
                 setField(key, in: -2)
             }
+        }
+    }
+
+    /// Pushes a `json.array`-marked sequence of `items`, each pushed by `pushItem`.
+    public func pushArray<Items: Collection>(_ items: Items, _ pushItem: (Items.Element) -> Void) {
+        _ = reserve(3)
+        pushArray(capacity: Int32(clamping: items.count))
+        var index: Int64 = 1
+        for item in items {
+            pushItem(item)
+            setIndex(index, in: -2)
+            index += 1
         }
     }
 

@@ -12,12 +12,7 @@ extension LuaStack {
         case .double(let number): push(number)
         case .string(let text): push(text)
         case .array(let items):
-            _ = reserve(3)
-            pushArray(capacity: Int32(clamping: items.count))
-            for (offset, item) in items.enumerated() {
-                push(item)
-                setIndex(Int64(offset + 1), in: -2)
-            }
+            pushArray(items) { push($0) }
         case .object(let members):
             _ = reserve(3)
             pushTable(fields: Int32(clamping: members.count))

@@ -18,14 +18,8 @@ struct ReplCommand: AsyncParsableCommand {
             """
     )
 
-    @Flag(help: "Talk to a simulator started in this process on a free port.")
-    var sim = false
-
-    @Option(help: "With --sim: how many products the simulated fleet has.")
-    var simFleet: Int = 1000
-
-    @Option(help: "With --sim: the seed of the simulated fleet.")
-    var simSeed: UInt64 = 1
+    @OptionGroup(title: "Simulator")
+    var simulation: SimulationOptions
 
     @Flag(help: "Read for real, change nothing.")
     var dryRun = false
@@ -37,17 +31,9 @@ struct ReplCommand: AsyncParsableCommand {
         var logger = Logger(label: "cmo") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = .info
         var options = RunOptions(scriptPath: "./(repl)", modulePaths: [Stdlib.defaultPath()], dryRun: dryRun)
-        var simulator: CMOSimulator?
-        if sim {
-            var quiet = logger
-            quiet.logLevel = .warning
-            let started = try await CMOSimulator.start(SimulatorConfiguration(fleetSize: simFleet, seed: simSeed), logger: quiet)
-            simulator = started
-            options.api = Configuration(
-                apiURL: started.apiURL, tenant: started.defaultTenant,
-                auth: .init(
-                    tokenURL: started.tokenURL, clientID: started.defaultClient.id,
-                    clientSecret: Secret(started.defaultClient.secret)))
+        let simulator = try await simulation.start(logger: logger, httpDebug: connection.httpDebug)
+        if let simulator {
+            options.api = simulator.api
         } else if let loaded = try? Configuration.load(overrides: connection.overrides) {
             options.api = loaded.configuration
         }
@@ -55,7 +41,7 @@ struct ReplCommand: AsyncParsableCommand {
         let runner = ScriptRunner(options: options, logger: logger) { FileOutput.standardOutput.write($0 + "\n") }
         if interactive {
             FileOutput.standardError.write(
-                "cmo repl: Lua 5.4 with cmo bound\(sim ? " (simulator with \(simFleet) products)" : options.api == nil ? " (no API configured)" : ""); Ctrl-D ends\n")
+                "cmo repl: Lua 5.4 with cmo bound\(simulator != nil ? " (simulator with \(simulation.simFleet) products)" : options.api == nil ? " (no API configured)" : ""); Ctrl-D ends\n")
         }
         var pending = ""
         while true {
@@ -72,6 +58,6 @@ struct ReplCommand: AsyncParsableCommand {
         }
         if interactive { FileOutput.standardError.write("\n") }
         await runner.close()
-        try? await simulator?.shutdown()
+        try? await simulator?.simulator.shutdown()
     }
 }

@@ -60,14 +60,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Stop the script (exit 4) when its Lua heap would exceed this many bytes.")
     var maxMemory: Int = 256 << 20
 
-    @Flag(help: "Run against a simulator started in this process on a free port (no configuration needed).")
-    var sim = false
-
-    @Option(help: "With --sim: how many products the simulated fleet has.")
-    var simFleet: Int = 1000
-
-    @Option(help: "With --sim: the seed of the simulated fleet.")
-    var simSeed: UInt64 = 1
+    @OptionGroup(title: "Simulator")
+    var simulation: SimulationOptions
 
     @Flag(help: "Log what the engine does to stderr.")
     var verbose = false
@@ -96,7 +90,6 @@ struct RunCommand: AsyncParsableCommand {
         if let rate = maxFailureRate, !(0...1).contains(rate) {
             throw ValidationError("--max-failure-rate must be between 0 and 1")
         }
-        guard simFleet >= 0 else { throw ValidationError("--sim-fleet must be 0 or more") }
     }
 
     func run() async throws {
@@ -115,21 +108,11 @@ struct RunCommand: AsyncParsableCommand {
             progress: FileOutput.standardError.isTerminal ? .live : .periodic(.seconds(10))
         )
 
-        var simulator: CMOSimulator?
-        if sim {
-            var quiet = logger
-            quiet.logLevel = .warning
-            let started = try await CMOSimulator.start(
-                SimulatorConfiguration(fleetSize: simFleet, seed: simSeed), logger: quiet)
-            simulator = started
+        let simulator = try await simulation.start(logger: logger, httpDebug: connection.httpDebug)
+        if let (started, api) = simulator {
             FileOutput.standardError.write(
-                "cmo: --sim: simulator with \(simFleet) products (seed \(simSeed)) at \(started.baseURL)\n")
-            options.api = Configuration(
-                apiURL: started.apiURL, tenant: started.defaultTenant,
-                auth: .init(
-                    tokenURL: started.tokenURL, clientID: started.defaultClient.id,
-                    clientSecret: Secret(started.defaultClient.secret)),
-                httpDebug: connection.httpDebug)
+                "cmo: --sim: simulator with \(simulation.simFleet) products (seed \(simulation.simSeed)) at \(started.baseURL)\n")
+            options.api = api
         } else {
             do {
                 let loaded = try Configuration.load(overrides: connection.overrides)
@@ -159,7 +142,7 @@ struct RunCommand: AsyncParsableCommand {
         let result = await runner.run()
         watchdog?.cancel()
         signals.cancel()
-        try? await simulator?.shutdown()
+        try? await simulator?.simulator.shutdown()
 
         if stats, let counters = runner.apiStatistics {
             FileOutput.standardError.write(

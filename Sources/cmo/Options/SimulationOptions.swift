@@ -1,0 +1,35 @@
+import ArgumentParser
+import CMOClient
+import CMOSimulator
+import Logging
+
+/// `--sim [--sim-fleet N] [--sim-seed S]`: a simulator started in this process instead of a configured API.
+struct SimulationOptions: ParsableArguments {
+    @Flag(help: "Run against a simulator started in this process on a free port (no configuration needed).")
+    var sim = false
+
+    @Option(help: "With --sim: how many products the simulated fleet has.")
+    var simFleet: Int = 1000
+
+    @Option(help: "With --sim: the seed of the simulated fleet.")
+    var simSeed: UInt64 = 1
+
+    func validate() throws {
+        guard simFleet >= 0 else { throw ValidationError("--sim-fleet must be 0 or more") }
+    }
+
+    /// Starts the simulator when `--sim` was given, and the configuration that talks to it.
+    func start(logger: Logger, httpDebug: Bool) async throws -> (simulator: CMOSimulator, api: Configuration)? {
+        guard sim else { return nil }
+        var quiet = logger
+        quiet.logLevel = .warning
+        let simulator = try await CMOSimulator.start(SimulatorConfiguration(fleetSize: simFleet, seed: simSeed), logger: quiet)
+        let api = Configuration(
+            apiURL: simulator.apiURL, tenant: simulator.defaultTenant,
+            auth: .init(
+                tokenURL: simulator.tokenURL, clientID: simulator.defaultClient.id,
+                clientSecret: Secret(simulator.defaultClient.secret)),
+            httpDebug: httpDebug)
+        return (simulator, api)
+    }
+}
