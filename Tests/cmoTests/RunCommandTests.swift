@@ -115,3 +115,15 @@ import Testing
         #expect(result.stdout == "42\n")
     }
 }
+
+extension RunCommandTests {
+    /// One pathological pattern match never returns to the VM, so no budget check runs: the watchdog ends the
+    /// process a few seconds after the timeout.
+    @Test func theWatchdogEndsAScriptStuckInOneCCall() throws {
+        let path = try CLI.script("print('start') string.find(string.rep('a', 40), string.rep('a?', 40) .. string.rep('a', 40) .. 'b')")
+        let result = try CLI.run(["run", path, "--timeout", "0.2"])
+        #expect(result.status == 4)
+        #expect(result.stdout == "start\n")
+        #expect(result.stderr == "cmo: stopped: the script did not stop after its timeout; exiting\n")
+    }
+}
