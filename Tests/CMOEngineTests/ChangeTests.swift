@@ -1,3 +1,4 @@
+import CMOClient
 import CMOSimulator
 import Foundation
 import Testing
@@ -172,5 +173,23 @@ import Testing
         let failed = try #require(changes.first { $0["outcome"] as? String == "failed" })
         #expect(failed["correlation_id"] is String)
         #expect((failed["error"] as? String)?.hasPrefix("http 404: Error: Product with id JASPER-0000") == true)
+    }
+}
+
+extension ChangeTests {
+    /// The simulator allows 10 requests per second; a run limited to 10 per second meets no 429, where an
+    /// unlimited one at the same concurrency does.
+    @Test func theRateLimitKeepsTheRunUnderTheServersLimit() async throws {
+        let harness = try await EngineHarness.start(SimulatorConfiguration(fleetSize: 60, rateLimit: 10))
+        defer { Task { await harness.stop() } }
+        let ids = Array(harness.simulator.products.prefix(25).map(\.id))
+        let source = "cmo.parallel(\(EngineHarness.lua(ids)), function(id) return cmo.product(id).id end, {concurrency = 16})"
+        let limited = try await harness.run(source) { options in
+            options.concurrency = 16
+            options.api?.limits.requestsPerSecond = 10
+        }
+        #expect(limited.result.exitCode == .success)
+        #expect(limited.statistics?.rateLimited == 0)
+        #expect(limited.statistics.map { $0.requests >= 25 } == true)
     }
 }

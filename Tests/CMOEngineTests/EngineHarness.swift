@@ -36,6 +36,7 @@ struct EngineHarness {
         var result: RunResult
         var output: [String]
         var report: RunReport
+        var statistics: CMOClient.Statistics?
     }
 
     /// Runs `source` (as `workflow.lua`) with `configure` applied to its options.
@@ -58,7 +59,7 @@ struct EngineHarness {
         return Run(
             result: result,
             output: lines.map { $0.replacingOccurrences(of: directory.path + "/", with: "") },
-            report: runner.report)
+            report: runner.report, statistics: runner.apiStatistics)
     }
 
     /// Ids of products with `status`, optionally only sync or async ones, in list order.

@@ -31,7 +31,7 @@ struct ReplCommand: AsyncParsableCommand {
         var logger = Logger(label: "cmo") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = .info
         var options = RunOptions(scriptPath: "./(repl)", modulePaths: [Stdlib.defaultPath()], dryRun: dryRun)
-        let simulator = try await simulation.start(logger: logger, httpDebug: connection.httpDebug)
+        let simulator = try await simulation.start(logger: logger, connection: connection)
         if let simulator {
             options.api = simulator.api
         } else if let loaded = try? Configuration.load(overrides: connection.overrides) {

@@ -108,7 +108,7 @@ struct RunCommand: AsyncParsableCommand {
             progress: FileOutput.standardError.isTerminal ? .live : .periodic(.seconds(10))
         )
 
-        let simulator = try await simulation.start(logger: logger, httpDebug: connection.httpDebug)
+        let simulator = try await simulation.start(logger: logger, connection: connection)
         if let (started, api) = simulator {
             FileOutput.standardError.write(
                 "cmo: --sim: simulator with \(simulation.simFleet) products (seed \(simulation.simSeed)) at \(started.baseURL)\n")

@@ -18,18 +18,21 @@ struct SimulationOptions: ParsableArguments {
         guard simFleet >= 0 else { throw ValidationError("--sim-fleet must be 0 or more") }
     }
 
-    /// Starts the simulator when `--sim` was given, and the configuration that talks to it.
-    func start(logger: Logger, httpDebug: Bool) async throws -> (simulator: CMOSimulator, api: Configuration)? {
+    /// Starts the simulator when `--sim` was given, and the configuration that talks to it (with the connection
+    /// options' limits and debug flag).
+    func start(logger: Logger, connection: ConnectionOptions) async throws -> (simulator: CMOSimulator, api: Configuration)? {
         guard sim else { return nil }
         var quiet = logger
         quiet.logLevel = .warning
         let simulator = try await CMOSimulator.start(SimulatorConfiguration(fleetSize: simFleet, seed: simSeed), logger: quiet)
-        let api = Configuration(
+        var api = Configuration(
             apiURL: simulator.apiURL, tenant: simulator.defaultTenant,
             auth: .init(
                 tokenURL: simulator.tokenURL, clientID: simulator.defaultClient.id,
                 clientSecret: Secret(simulator.defaultClient.secret)),
-            httpDebug: httpDebug)
+            httpDebug: connection.httpDebug)
+        api.limits.requestsPerSecond = connection.rateLimit
+        if let maxInFlight = connection.maxInFlight { api.limits.maxInFlight = maxInFlight }
         return (simulator, api)
     }
 }
