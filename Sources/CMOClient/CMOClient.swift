@@ -80,6 +80,8 @@ public final class CMOClient: Sendable {
         // Connection failures come back at once and go through the client's own retry policy (with backoff and
         // the PATCH safety rules) instead of AHC's silent re-connecting until the connect timeout.
         http.connectionPool.retryConnectionEstablishment = false
+        // No distributed tracing: the client logs and counts instead, and a span per request costs throughput.
+        http.tracing.tracer = nil
         return http
     }
 
