@@ -100,11 +100,3 @@ public final class CMOClient: Sendable {
         try await tokens.token()
     }
 }
-
-extension Duration {
-    /// The duration as NIO's `TimeAmount`.
-    var timeAmount: TimeAmount {
-        let (seconds, attoseconds) = components
-        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-    }
-}
