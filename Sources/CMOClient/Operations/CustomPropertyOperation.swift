@@ -3,10 +3,12 @@ import NIOHTTP1
 /// One change of a sub-product's `customProperty` list, sent with `Content-Type: application/json-patch-query+json`
 /// (`{"op":"add","path":"customProperty","value":{"name":"site","value":"Bonn"}}`).
 public struct CustomPropertyOperation: Sendable, Hashable {
+    /// What to do with the property.
     public enum Op: String, Sendable, Hashable {
         case add, replace, remove
     }
 
+    /// What to do.
     public var op: Op
     /// The property's name.
     public var name: String
