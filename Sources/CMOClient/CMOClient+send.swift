@@ -83,6 +83,8 @@ extension CMOClient {
     private func attempt(_ request: APIRequest) async throws(CMOError) -> AttemptResult {
         try await limiter.acquire()
         defer { limiter.release() }
+        // A task cancelled while it waited for a slot sends nothing.
+        if Task.isCancelled { throw CMOError.cancelled("waiting to send \(request.label)") }
         let token = try await tokens.token()
 
         let url = request.url(base: baseURL)

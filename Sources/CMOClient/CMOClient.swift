@@ -80,6 +80,8 @@ public final class CMOClient: Sendable {
         // Connection failures come back at once and go through the client's own retry policy (with backoff and
         // the PATCH safety rules) instead of AHC's silent re-connecting until the connect timeout.
         http.connectionPool.retryConnectionEstablishment = false
+        // No distributed tracing: the client logs and counts instead, and a span per request costs throughput.
+        http.tracing.tracer = nil
         return http
     }
 
@@ -96,13 +98,5 @@ public final class CMOClient: Sendable {
     /// A valid access token, fetched when needed (for `cmo token`; requests get theirs on their own).
     public func accessToken() async throws(CMOError) -> AccessToken {
         try await tokens.token()
-    }
-}
-
-extension Duration {
-    /// The duration as NIO's `TimeAmount`.
-    var timeAmount: TimeAmount {
-        let (seconds, attoseconds) = components
-        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 }

@@ -1,3 +1,4 @@
+import CMOSimulator
 import Synchronization
 import Testing
 
@@ -104,5 +105,27 @@ import Testing
         #expect(machine.polled(state: .other("Acknowledged?"), retryAfter: nil, now: t0) != .completed)
         #expect(machine.polled(state: .completed, retryAfter: nil, now: t0) == .completed)
         #expect(machine.polled(state: .inError, retryAfter: nil, now: t0 + .seconds(90)) == .failed)
+    }
+
+    @Test func cancelledRequestWaitingForASlotSendsNothing() async throws {
+        // One slot, held by a request that waits on a slow simulator; a second, cancelled while queued, must not
+        // reach the server.
+        let config = SimulatorConfiguration(fleetSize: 10, seed: 2, latencyMilliseconds: 300)
+        try await withSimulator(config, configure: { $0.limits.maxInFlight = 1 }) { sim, client in
+            let id = sim.products[0].id
+            let first = Task { try await client.product(id: id) }
+            try await Task.sleep(for: .milliseconds(50))  // the first holds the slot for 600 ms (token + GET)
+            let second = Task { try await client.product(id: id) }
+            try await Task.sleep(for: .milliseconds(50))
+            second.cancel()
+            _ = try await first.value
+            let outcome = await second.result
+            guard case .failure(let error) = outcome, let error = error as? CMOError else {
+                Issue.record("expected the cancelled request to fail")
+                return
+            }
+            #expect(error.kind == .cancelled)
+            #expect(client.statistics.requests == 1)
+        }
     }
 }

@@ -94,4 +94,15 @@ import Testing
             #expect(found.errors.count == 1)
         }
     }
+
+    @Test func customPropertiesAreSetWithTheQueryPatchType() async throws {
+        try await withSimulator { sim, client in
+            let target = try #require(sim.cellular(status: "ACTIVE", asynchronous: true))
+            let simCard = try await client.patchCustomProperties(id: target.id, ops: [.add("site", value: "Bonn")])
+            let properties = simCard["customProperty"]?.arrayValue ?? []
+            #expect(properties.contains { $0["name"] == "site" && $0["value"] == "Bonn" })
+            let removed = try await client.patchCustomProperties(id: target.id, ops: [.remove("site")])
+            #expect(removed["customProperty"]?.arrayValue?.contains { $0["name"] == "site" } == false)
+        }
+    }
 }

@@ -76,6 +76,18 @@ import Testing
 
         let product = try sim.cmo("get", async, "--output", "json")
         #expect(product.stdout.contains(#""status": "ACTIVE""#))
+
+        // Steps 4 and 5 apart: the monitor from the PATCH, then `cmo monitor --wait`.
+        let accepted = try sim.cmo("patch", async, "--status", "SUSPENDED")
+        #expect(accepted.status == 0)
+        let monitor = try #require(
+            try JSONSerialization.jsonObject(with: Data(accepted.stdout.utf8)) as? [String: Any])
+        let monitorID = try #require(monitor["id"] as? String)
+        #expect(monitor["state"] as? String == "InProgress")
+        let followed = try sim.cmo("monitor", monitorID, "--wait", "--output", "table")
+        #expect(followed.status == 0)
+        #expect(followed.stdout.split(separator: "\n").first == "monitor: \(monitorID)")
+        #expect(followed.stdout.contains("state:   Completed"))
     }
 
     @Test func patchNeedsAnOperation() throws {

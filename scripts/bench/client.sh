@@ -27,8 +27,17 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# On two or more cores the simulator gets core 0 and the load generator (wrk, then the client) core 1, so that both
+# generators meet the same server with the same CPU; PIN=0 turns this off.
+sim_cpu=()
+load_cpu=()
+if [ "${PIN:-1}" = 1 ] && command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
+    sim_cpu=(taskset -c 0)
+    load_cpu=(taskset -c 1)
+fi
+
 # No latency, long-lived tokens: the endpoint is as fast as the simulator can answer.
-"$bin_dir/cmo" sim --port 0 --fleet 1000 --seed 1 --token-ttl 3600 >"$work/sim.out" 2>"$work/sim.err" &
+"${sim_cpu[@]}" "$bin_dir/cmo" sim --port 0 --fleet 1000 --seed 1 --token-ttl 3600 >"$work/sim.out" 2>"$work/sim.err" &
 sim_pid=$!
 for _ in $(seq 1 100); do
     grep -q '^CMO_API_URL=' "$work/sim.out" 2>/dev/null && break
@@ -45,25 +54,30 @@ product_id="$(curl -sS -H "Authorization: Bearer $token" "$CMO_API_URL/$CMO_TENA
     | grep -oE '"id":"[^"]+"' | head -n1 | sed -E 's/"id":"([^"]+)"/\1/')"
 [ -n "$product_id" ] || { echo "no product id" >&2; exit 1; }
 url="$CMO_API_URL/$CMO_TENANT/product/$product_id"
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 echo "==> GET $url, concurrency $CONCURRENCY, ${SECONDS_PER_RUN}s per measurement, $RUNS runs" >&2
 
-median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.0f\n", (a[NR/2]+a[NR/2+1])/2}'; }
+median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 
 : >"$work/wrk"
 : >"$work/client"
+: >"$work/ratio"
 for run in $(seq 1 "$RUNS"); do
-    wrk_rate="$(wrk -t"$THREADS" -c"$CONCURRENCY" -d"${SECONDS_PER_RUN}s" -H "Authorization: Bearer $token" \
+    wrk_rate="$("${load_cpu[@]}" wrk -t"$THREADS" -c"$CONCURRENCY" -d"${SECONDS_PER_RUN}s" -H "Authorization: Bearer $token" \
         -H 'Accept: application/json' "$url" | awk '/^Requests\/sec:/ {printf "%.0f", $2}')"
-    client_line="$("$bin_dir/cmo-client-bench" "$product_id" --concurrency "$CONCURRENCY" \
+    client_line="$("${load_cpu[@]}" "$bin_dir/cmo-client-bench" "$product_id" --concurrency "$CONCURRENCY" \
         --seconds "$SECONDS_PER_RUN" --warmup 1)"
     client_rate="$(sed -E 's/.*rate=([0-9]+).*/\1/' <<<"$client_line")"
     echo "$wrk_rate" >>"$work/wrk"
     echo "$client_rate" >>"$work/client"
+    awk -v c="$client_rate" -v w="$wrk_rate" 'BEGIN {printf "%.3f\n", c / w}' >>"$work/ratio"
     echo "run $run: wrk ${wrk_rate}/s, CMOClient ${client_rate}/s ($client_line)"
 done
 
 wrk_median="$(median <"$work/wrk")"
 client_median="$(median <"$work/client")"
 ratio="$(awk -v c="$client_median" -v w="$wrk_median" 'BEGIN {printf "%.2f", c / w}')"
-echo "median: wrk ${wrk_median}/s, CMOClient ${client_median}/s, ratio ${ratio} (target >= 0.60)"
+pair_ratio="$(median <"$work/ratio")"
+echo "median: wrk ${wrk_median}/s, CMOClient ${client_median}/s, ratio of medians ${ratio}, median of per-run ratios ${pair_ratio} (target >= 0.60)"
+echo "pinning: ${sim_cpu[*]:-none} for the simulator, ${load_cpu[*]:-none} for wrk and the client; load average before: $load_before"
 echo "machine: $(nproc) cores, $(uname -sr), $(swift --version 2>/dev/null | head -n1)"

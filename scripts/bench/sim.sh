@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Measures the simulator: requests per second for GET product/{id} and for a PATCH, with wrk at 64 connections.
-# Usage: scripts/bench/sim.sh            (RUNS=5 DURATION=10s CONNECTIONS=64 THREADS=2 by default)
+# Usage: scripts/bench/sim.sh            (RUNS=5 DURATION=10s CONNECTIONS=64 THREADS=2 by default;
+#        CMO_BIN=path/to/cmo skips the release build and measures that binary)
 # Prints one line per run and the medians. The simulator and wrk share this machine's cores.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -14,9 +15,13 @@ CONNECTIONS="${CONNECTIONS:-64}"
 THREADS="${THREADS:-2}"
 FLEET="${FLEET:-1000}"
 
-echo "==> swift build -c release --product cmo" >&2
-swift build -c release --product cmo >&2
-bin="$(swift build -c release --show-bin-path)/cmo"
+if [ -n "${CMO_BIN:-}" ]; then
+    bin="$CMO_BIN"
+else
+    echo "==> swift build -c release --product cmo" >&2
+    swift build -c release --product cmo >&2
+    bin="$(swift build -c release --show-bin-path)/cmo"
+fi
 
 work="$(mktemp -d)"
 sim_pid=""

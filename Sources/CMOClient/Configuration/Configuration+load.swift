@@ -3,6 +3,7 @@ import Foundation
 extension Configuration {
     /// A configuration read from flags, the environment and a profile, with the warnings met on the way.
     public struct Loaded: Sendable {
+        /// The configuration to build a client from.
         public var configuration: Configuration
         /// Warnings for the user, such as a secret file readable by others.
         public var warnings: [String]

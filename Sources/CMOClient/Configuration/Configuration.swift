@@ -22,6 +22,7 @@ public struct Configuration: Sendable {
     /// `Authorization`, `client_secret` and `access_token` redacted.
     public var httpDebug: Bool
 
+    /// Creates a configuration; everything but the endpoint and credentials has a default.
     public init(
         apiURL: String,
         tenant: String,
@@ -124,8 +125,11 @@ extension Configuration {
     /// The polling schedule of `awaitMonitor`: the interval starts at `initialInterval` and grows by `multiplier`
     /// up to `maximumInterval`; a `Retry-After` from the server takes precedence.
     public struct MonitorPolling: Sendable {
+        /// The first wait between polls.
         public var initialInterval: Duration
+        /// The longest wait between polls.
         public var maximumInterval: Duration
+        /// The growth of the wait after each poll (at least 1).
         public var multiplier: Double
 
         public init(

@@ -1,11 +1,14 @@
 /// Settings given on the command line; every field left `nil` falls back to the environment, then the profile.
 public struct ConfigurationOverrides: Sendable {
+    /// The API URL, everything before `/{tenant}`.
     public var apiURL: String?
+    /// The tenant.
     public var tenant: String?
     /// The token URL, or the Keycloak base URL that `auth/realms/{realm}/protocol/openid-connect/token` is added to.
     public var authURL: String?
     /// The realm used when `authURL` is a base URL (default: the tenant).
     public var realm: String?
+    /// The client id.
     public var clientID: String?
     /// A file holding the client secret (flags never take the secret itself, which `ps` would show).
     public var clientSecretFile: String?
@@ -13,9 +16,13 @@ public struct ConfigurationOverrides: Sendable {
     public var profile: String?
     /// The configuration file (default: `$XDG_CONFIG_HOME/cmo/config.toml`, else `~/.config/cmo/config.toml`).
     public var configFile: String?
+    /// Form fields or HTTP Basic for the client credentials.
     public var credentialStyle: Configuration.Auth.CredentialStyle?
+    /// Requests per second at most.
     public var requestsPerSecond: Double?
+    /// Requests in flight at most.
     public var maxInFlight: Int?
+    /// Log HTTP traffic (redacted) at debug level.
     public var httpDebug: Bool?
 
     public init(

@@ -5,6 +5,7 @@ public struct JSONPatchOperation: Sendable, Hashable {
         case add, remove, replace, move, copy, test
     }
 
+    /// What to do.
     public var op: Op
     /// A JSON Pointer, e.g. `/status`.
     public var path: String

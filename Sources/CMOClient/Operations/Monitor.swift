@@ -10,6 +10,7 @@ public struct Monitor: Sendable, Hashable {
         /// A state this client does not know, kept verbatim (treated as still in progress).
         case other(String)
 
+        /// Reads a state name, leniently (`InProgress`, `in_progress`, `pending`, ... all mean in progress).
         public init(rawValue: String) {
             switch rawValue.lowercased() {
             case "inprogress", "in_progress", "pending", "acknowledged": self = .inProgress

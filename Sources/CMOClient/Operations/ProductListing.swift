@@ -13,6 +13,7 @@ public struct ProductListing: AsyncSequence, Sendable {
     /// Entities per page.
     public let pageSize: Int
 
+    /// Starts a new pass over the listing, from page 1.
     public func makeAsyncIterator() -> Iterator {
         Iterator(listing: self)
     }
@@ -35,6 +36,7 @@ public struct ProductListing: AsyncSequence, Sendable {
             self.cursor = PageCursor(pageSize: listing.pageSize)
         }
 
+        /// The next entity, fetching (or awaiting the prefetched) page when the current one is used up.
         public mutating func next() async throws(CMOError) -> JSONValue? {
             while position == buffer.count {
                 guard let page = try await nextPage() else { return nil }
