@@ -55,14 +55,20 @@ final class TokenRegistry: Sendable {
     /// Validates the value of an `Authorization` header at `now` (epoch milliseconds).
     func validate(authorization: Substring?, now: Int64) -> Result<IssuedToken, TokenRejection> {
         guard let authorization, !authorization.isEmpty else { return .failure(.missing) }
-        guard authorization.count > 7,
-              authorization.prefix(7).lowercased() == "bearer "
-        else { return .failure(.malformed) }
-        let token = authorization.dropFirst(7).trimmingSpaces()
-        guard !token.isEmpty, token.utf8.count < 8192, token.split(separator: ".", omittingEmptySubsequences: false).count == 3 else {
+        // Byte-level checks: this runs on every API request.
+        let bytes = authorization.utf8
+        guard bytes.count > 7, bytes.prefix(7).elementsEqual("bearer ".utf8, by: { $0 | 0x20 == $1 }) else {
             return .failure(.malformed)
         }
-        let record = tokens.withLock { $0[String(token)] }
+        let token = authorization.dropFirst(7).trimmingSpaces()
+        let tokenBytes = token.utf8
+        guard !tokenBytes.isEmpty, tokenBytes.count < 8192,
+              tokenBytes.reduce(0, { $0 + ($1 == UInt8(ascii: ".") ? 1 : 0) }) == 2
+        else {
+            return .failure(.malformed)
+        }
+        let key = String(token)
+        let record = tokens.withLock { $0[key] }
         guard let record else { return .failure(.unknown) }
         guard record.expiresAt > now else { return .failure(.expired) }
         return .success(record)

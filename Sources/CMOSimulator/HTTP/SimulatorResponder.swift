@@ -93,11 +93,17 @@ final class ServerAddress: Sendable {
         set { value.withLock { $0 = newValue } }
     }
 
-    /// The base of a tenant's links, `<apiURL>/<tenant>`, as bytes.
+    /// The base of a tenant's links, `<apiURL>/<tenant>`, as bytes (cached per tenant).
     func base(tenant: String) -> [UInt8] {
+        if let cached = bases.withLock({ $0[tenant] }) { return cached }
         var bytes = Array(apiURL.utf8)
         bytes.append(UInt8(ascii: "/"))
         JSONWriter.escape(tenant, into: &bytes)
+        bases.withLock { bases in
+            if bases.count < 1000 { bases[tenant] = bytes }
+        }
         return bytes
     }
+
+    private let bases = Locked<[String: [UInt8]]>([:])
 }
