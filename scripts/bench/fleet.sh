@@ -70,7 +70,7 @@ done
 cw=$(median < "$work/cmo.wall"); cc=$(median < "$work/cmo.cpu"); cr=$(median < "$work/cmo.rss"); rq=$(median < "$work/cmo.requests")
 pw=$(median < "$work/py.wall"); pc=$(median < "$work/py.cpu")
 ideal=$(awk -v r="$rq" -v l="$latency_ms" -v c="$concurrency" 'BEGIN { printf "%.2f", r * l / 1000 / c }')
-inactive=$(grep -o 'activated [0-9]* synchronously and [0-9]*' "$work/cmo.out" | awk '{ print $2 + $6 }')
+inactive=$(grep -o 'activated [0-9]* synchronously and [0-9]*' "$work/cmo.out" | awk '{ print $2 + $5 }')
 echo
 echo "== medians of $runs runs"
 echo "cmo:    wall ${cw}s  cpu ${cc}s  peak rss $((cr / 1024)) MiB  requests $rq  (activated $inactive SIMs)"
