@@ -6,6 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/lib/ensure-deps.sh
+. scripts/lib/sim.sh
 ensure_lua_dev
 ensure_debian_packages wrk curl
 
@@ -20,12 +21,7 @@ swift build -c release --product cmo-client-bench >&2
 bin_dir="$(swift build -c release --show-bin-path)"
 
 work="$(mktemp -d)"
-sim_pid=""
-cleanup() {
-    if [ -n "$sim_pid" ]; then kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true; fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
+trap 'sim_stop; rm -rf "$work"' EXIT
 
 # On two or more cores the simulator gets core 0 and the load generator (wrk, then the client) core 1, so that both
 # generators meet the same server with the same CPU; PIN=0 turns this off.
@@ -37,19 +33,9 @@ if [ "${PIN:-1}" = 1 ] && command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ];
 fi
 
 # No latency, long-lived tokens: the endpoint is as fast as the simulator can answer.
-"${sim_cpu[@]}" "$bin_dir/cmo" sim --port 0 --fleet 1000 --seed 1 --token-ttl 3600 >"$work/sim.out" 2>"$work/sim.err" &
-sim_pid=$!
-for _ in $(seq 1 100); do
-    grep -q '^CMO_API_URL=' "$work/sim.out" 2>/dev/null && break
-    sleep 0.1
-done
-env_line="$(grep '^CMO_API_URL=' "$work/sim.out")" || { cat "$work/sim.err" >&2; echo "simulator did not start" >&2; exit 1; }
-for pair in $env_line; do export "${pair?}"; done
+sim_start "$work" "${sim_cpu[@]}" "$bin_dir/cmo" sim --port 0 --fleet 1000 --seed 1 --token-ttl 3600
 echo "==> $(head -n1 "$work/sim.out")" >&2
-
-token="$(curl -sS -X POST "$CMO_AUTH_URL" -H 'Content-Type: application/x-www-form-urlencoded' \
-    --data "grant_type=client_credentials&client_id=$CMO_CLIENT_ID&client_secret=$CMO_CLIENT_SECRET" \
-    | sed -E 's/.*"access_token":"([^"]+)".*/\1/')"
+token="$(sim_token)"
 product_id="$(curl -sS -H "Authorization: Bearer $token" "$CMO_API_URL/$CMO_TENANT/product?fields=id&pageSize=1" \
     | grep -oE '"id":"[^"]+"' | head -n1 | sed -E 's/"id":"([^"]+)"/\1/')"
 [ -n "$product_id" ] || { echo "no product id" >&2; exit 1; }

@@ -7,6 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/lib/ensure-deps.sh
+. scripts/lib/sim.sh
 ensure_lua_dev
 ensure_debian_packages python3 python3-aiohttp curl time
 
@@ -17,20 +18,11 @@ latency_ms=20
 swift build -c release --product cmo >&2
 cmo="$(swift build -c release --show-bin-path)/cmo"
 work=$(mktemp -d)
-sim_pid=""
-trap '[ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null; rm -rf "$work"' EXIT
+trap 'sim_stop; rm -rf "$work"' EXIT
 
-start_sim() { # fleet size; exports the CMO_* environment
-    "$cmo" sim --port 0 --fleet "$1" --seed 42 --latency-ms "$latency_ms" --async-delay-ms 1000 \
-        --max-page-size 1000 > "$work/sim.out" 2> "$work/sim.err" &
-    sim_pid=$!
-    for _ in $(seq 600); do
-        [ "$(wc -l < "$work/sim.out")" -ge 2 ] && break
-        sleep 0.1
-    done
-    export $(sed -n 2p "$work/sim.out")
+start_sim() { # fleet size: a fresh simulator, the CMO_* environment exported
+    sim_start "$work" "$cmo" sim --port 0 --fleet "$1" --seed 42 --latency-ms "$latency_ms" --async-delay-ms 1000
 }
-stop_sim() { kill "$sim_pid"; wait "$sim_pid" 2>/dev/null || true; sim_pid=""; }
 measure() { # output file, command...: GNU time's wall s, user s, sys s, max RSS KiB on the last line
     /usr/bin/time -f "%e %U %S %M" -o "$work/time" "${@:2}" > "$1" 2>&1
     cat "$work/time"
@@ -42,27 +34,27 @@ for run in $(seq "$runs"); do
     start_sim "$fleet"
     read -r wall user sys rss < <(measure "$work/cmo.out" "$cmo" run --stats --concurrency "$concurrency" scripts/bench/fleet_activate.lua)
     requests=$(sed -n 's/^api: \([0-9]*\) requests.*/\1/p' "$work/cmo.out")
-    stop_sim
+    sim_stop
     echo "cmo    run $run: wall ${wall}s cpu $(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')s rss $((rss / 1024))MiB requests $requests   $(grep '^activated' "$work/cmo.out")"
     echo "$wall" >> "$work/cmo.wall"; awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }' >> "$work/cmo.cpu"
     echo "$rss" >> "$work/cmo.rss"; echo "$requests" >> "$work/cmo.requests"
 
     start_sim "$fleet"
     read -r wall user sys rss < <(measure "$work/py.out" /usr/bin/python3 scripts/bench/fleet_peer.py "$concurrency")
-    stop_sim
+    sim_stop
     echo "python run $run: wall ${wall}s cpu $(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')s rss $((rss / 1024))MiB $(cat "$work/py.out")"
     echo "$wall" >> "$work/py.wall"; awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }' >> "$work/py.cpu"
 done
 
 start_sim "$fleet"
 read -r curl_wall _ _ _ < <(measure "$work/curl.out" bash scripts/bench/fleet_curl.sh 200)
-stop_sim
+sim_stop
 echo "curl loop, 200 SIMs: wall ${curl_wall}s"
 
 for size in 1000 100000; do
     start_sim "$size"
     read -r _ _ _ rss < <(measure "$work/list.out" "$cmo" run scripts/bench/fleet_list.lua)
-    stop_sim
+    sim_stop
     echo "$rss" > "$work/list.$size"
     echo "cmo listing $size products: rss $((rss / 1024))MiB ($(cat "$work/list.out"))"
 done

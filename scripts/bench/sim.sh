@@ -6,6 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/lib/ensure-deps.sh
+. scripts/lib/sim.sh
 ensure_lua_dev
 ensure_debian_packages wrk curl
 
@@ -24,26 +25,11 @@ else
 fi
 
 work="$(mktemp -d)"
-sim_pid=""
-cleanup() {
-    if [ -n "$sim_pid" ]; then kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true; fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
+trap 'sim_stop; rm -rf "$work"' EXIT
 
-"$bin" sim --port 0 --fleet "$FLEET" --seed 1 --token-ttl 3600 >"$work/sim.out" 2>"$work/sim.err" &
-sim_pid=$!
-for _ in $(seq 1 100); do
-    grep -q '^CMO_API_URL=' "$work/sim.out" 2>/dev/null && break
-    sleep 0.1
-done
-env_line="$(grep '^CMO_API_URL=' "$work/sim.out")" || { cat "$work/sim.err" >&2; echo "simulator did not start" >&2; exit 1; }
-for pair in $env_line; do export "${pair?}"; done
+sim_start "$work" "$bin" sim --port 0 --fleet "$FLEET" --seed 1 --token-ttl 3600
 echo "==> $(head -n1 "$work/sim.out")" >&2
-
-token="$(curl -sS -X POST "$CMO_AUTH_URL" -H 'Content-Type: application/x-www-form-urlencoded' \
-    --data "grant_type=client_credentials&client_id=$CMO_CLIENT_ID&client_secret=$CMO_CLIENT_SECRET" \
-    | sed -E 's/.*"access_token":"([^"]+)".*/\1/')"
+token="$(sim_token)"
 tenant_url="$CMO_API_URL/$CMO_TENANT"
 tenant_path="/${tenant_url#http://*/}"
 
