@@ -82,7 +82,7 @@ static int cmo_box_gc(lua_State *L) {
     return 0;
 }
 
-void cmo_push_function(lua_State *L, void *box, const char *name) {
+void cmo_push_function(lua_State *L, void *box) {
     cmo_limits *limits = cmo_limits_of(L);
     limits->in_host++;
     void **slot = (void **)lua_newuserdatauv(L, sizeof(void *), 0);
@@ -92,7 +92,6 @@ void cmo_push_function(lua_State *L, void *box, const char *name) {
         lua_setfield(L, -2, "__gc");
     }
     lua_setmetatable(L, -2);
-    (void)name;
     lua_pushcclosure(L, cmo_trampoline, 1);
     limits->in_host--;
 }

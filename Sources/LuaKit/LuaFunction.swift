@@ -37,7 +37,7 @@ extension LuaStack {
     /// Pushes `body` as a Lua function named `name` (the name Lua's error messages use).
     public func pushFunction(_ name: String, _ body: @escaping LuaFunction) {
         let box = LuaFunctionBox(name: name, body: body, state: state)
-        cmo_push_function(L, Unmanaged.passRetained(box).toOpaque(), name)
+        cmo_push_function(L, Unmanaged.passRetained(box).toOpaque())
     }
 }
 

@@ -43,7 +43,7 @@ lua_State *cmo_newstate(cmo_limits *limits);
 cmo_limits *cmo_limits_of(lua_State *L);
 
 /* Pushes a Lua function that calls Swift `box` (retained by the caller; released by __gc). */
-void cmo_push_function(lua_State *L, void *box, const char *name);
+void cmo_push_function(lua_State *L, void *box);
 
 /* Installs the count hook on L; threads created later from L inherit it. */
 void cmo_set_budget_hook(lua_State *L, int every);

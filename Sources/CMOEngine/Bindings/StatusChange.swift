@@ -19,10 +19,7 @@ struct StatusOutcome: Sendable {
         ]
         if let iccid { fields["iccid"] = .string(iccid) }
         if let from { fields["from"] = .string(from) }
-        if let monitor { fields["monitor"] = monitor.luaValue }
-        if let product { fields["product"] = LuaValue(product) }
-        stack.push(LuaValue.object(fields))
-        return 1
+        return CMOOperations.pushResult(fields, monitor: monitor, product: product, on: stack)
     }
 }
 
@@ -291,13 +288,22 @@ struct CMOOperations: Sendable {
     }
 
     static func results(state: String, monitor: Monitor?, product: JSONValue?) -> LuaResults {
-        LuaResults { stack in
-            var fields: [String: LuaValue] = ["state": .string(state)]
-            if let monitor { fields["monitor"] = monitor.luaValue }
-            if let product { fields["product"] = LuaValue(product) }
-            stack.push(LuaValue.object(fields))
-            return 1
+        LuaResults { stack in pushResult(["state": .string(state)], monitor: monitor, product: product, on: stack) }
+    }
+
+    /// Pushes a result table: `fields`, plus `monitor` and `product` (pushed straight from its JSON, without an
+    /// intermediate ``LuaValue``). Returns 1.
+    static func pushResult(_ fields: [String: LuaValue], monitor: Monitor?, product: JSONValue?, on stack: LuaStack)
+        -> Int32
+    {
+        var fields = fields
+        if let monitor { fields["monitor"] = monitor.luaValue }
+        stack.push(LuaValue.object(fields))
+        if let product {
+            stack.push(product)
+            stack.setField("product", in: -2)
         }
+        return 1
     }
 }
 

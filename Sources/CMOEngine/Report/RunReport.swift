@@ -29,7 +29,16 @@ public final class RunReport: Sendable {
     private struct State {
         var records: [ChangeRecord] = []
         var started = 0
+        /// Changes that ended `changed` or `failed`, and how many of them failed (for the failure rate).
+        var ended = 0
+        var failed = 0
         var trip: String?
+
+        mutating func count(_ outcome: ChangeRecord.Outcome) {
+            guard outcome == .changed || outcome == .failed else { return }
+            ended += 1
+            if outcome == .failed { failed += 1 }
+        }
     }
 
     public let guards: Guards
@@ -58,15 +67,15 @@ public final class RunReport: Sendable {
     public func record(_ record: ChangeRecord) -> String? {
         state.withLock { state in
             state.records.append(record)
-            guard state.trip == nil, let limit = guards.maxFailureRate else { return nil }
-            let ended = state.records.filter { $0.outcome == .changed || $0.outcome == .failed }
-            let failed = ended.filter { $0.outcome == .failed }.count
-            guard ended.count >= guards.minimumForRate else { return nil }
-            let rate = Double(failed) / Double(ended.count)
+            state.count(record.outcome)
+            guard state.trip == nil, let limit = guards.maxFailureRate, state.ended >= guards.minimumForRate else {
+                return nil
+            }
+            let rate = Double(state.failed) / Double(state.ended)
             guard rate > limit else { return nil }
             state.trip = String(
-                format: "--max-failure-rate %.2f exceeded: %d of %d changes failed (%.0f%%)", limit, failed,
-                ended.count, rate * 100)
+                format: "--max-failure-rate %.2f exceeded: %d of %d changes failed (%.0f%%)", limit, state.failed,
+                state.ended, rate * 100)
             return state.trip
         }
     }
@@ -78,6 +87,7 @@ public final class RunReport: Sendable {
             else { return }
             state.records[index].outcome = outcome
             state.records[index].error = error
+            state.count(outcome)
         }
     }
 
