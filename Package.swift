@@ -14,6 +14,8 @@ let package = Package(
         .library(name: "LuaKit", targets: ["LuaKit"]),
         .library(name: "CMOClient", targets: ["CMOClient"]),
         .library(name: "CMOSimulator", targets: ["CMOSimulator"]),
+        .library(name: "CMOJournal", targets: ["CMOJournal"]),
+        .library(name: "CMOSchedule", targets: ["CMOSchedule"]),
         .library(name: "CMOEngine", targets: ["CMOEngine"]),
     ],
     dependencies: [
@@ -27,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         // Lua 5.4 from the system (Debian: liblua5.4-dev) and the macros Swift cannot import.
@@ -64,13 +67,30 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Cron expressions, schedule files and the schedule daemon's logic (no Lua, HTTP or SQLite).
+        .target(
+            name: "CMOSchedule",
+            dependencies: [
+                .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "CMOJournal",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "CMOEngine",
             dependencies: [
                 "LuaKit",
                 "CMOClient",
+                "CMOJournal",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
             swiftSettings: strict
@@ -79,6 +99,8 @@ let package = Package(
             name: "cmo",
             dependencies: [
                 "CMOEngine",
+                "CMOJournal",
+                "CMOSchedule",
                 "CMOClient",
                 "CMOSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -115,6 +137,8 @@ let package = Package(
             dependencies: ["CMOEngine", "CMOSimulator"],
             swiftSettings: strict
         ),
-        .testTarget(name: "cmoTests", dependencies: ["cmo"], swiftSettings: strict),
+        .testTarget(name: "CMOScheduleTests", dependencies: ["CMOSchedule"], swiftSettings: strict),
+        .testTarget(name: "CMOJournalTests", dependencies: ["CMOJournal"], swiftSettings: strict),
+        .testTarget(name: "cmoTests", dependencies: ["cmo", "CMOJournal"], swiftSettings: strict),
     ]
 )

@@ -30,6 +30,9 @@ public struct RunOptions: Sendable {
     public var monitorTimeout: Duration
     /// Where `cmo.parallel`'s progress goes: a live line (a terminal), periodic lines, or nowhere.
     public var progress: Progress
+    /// The run's journal: every change is written there before its request and after its answer. `nil` for
+    /// none (`--no-journal`, the REPL, tests that do not need one).
+    public var journal: RunJournal?
 
     /// How progress is shown.
     public enum Progress: Sendable {
@@ -53,7 +56,8 @@ public struct RunOptions: Sendable {
         guards: RunReport.Guards = RunReport.Guards(),
         inputs: [String: String] = [:],
         monitorTimeout: Duration = .seconds(120),
-        progress: Progress = .none
+        progress: Progress = .none,
+        journal: RunJournal? = nil
     ) {
         self.scriptPath = scriptPath
         self.vars = vars
@@ -68,5 +72,6 @@ public struct RunOptions: Sendable {
         self.inputs = inputs
         self.monitorTimeout = monitorTimeout
         self.progress = progress
+        self.journal = journal
     }
 }

@@ -45,7 +45,7 @@ public final class ScriptRunner {
         let operations = client.map { client in
             CMOOperations(
                 client: client, report: report, control: scheduler.control, dryRun: options.dryRun,
-                monitorTimeout: options.monitorTimeout)
+                monitorTimeout: options.monitorTimeout, journal: options.journal)
         }
         let progress: ProgressMeter? =
             switch options.progress {
@@ -72,6 +72,9 @@ public final class ScriptRunner {
         stack.setField("vars", in: -2)
         stack.pop()
     }
+
+    /// The handle that stops this run gently from elsewhere (a signal handler's thread).
+    public var stopper: RunStopper { RunStopper(report: report, control: scheduler.control) }
 
     /// What the API client did during the run (requests, retries, 429s, token fetches), if there was one.
     public var apiStatistics: CMOClient.Statistics? { client?.statistics }

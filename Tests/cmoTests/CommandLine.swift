@@ -23,6 +23,13 @@ struct CLI {
         return URL(fileURLWithPath: ".build/debug/cmo")
     }
 
+    /// `XDG_STATE_HOME` of every `cmo` these tests start.
+    static let stateHome = FileManager.default.temporaryDirectory
+        .appendingPathComponent("cmo-tests-state-\(ProcessInfo.processInfo.processIdentifier)").path
+
+    /// The start of the line a journaled run that stopped or had failures ends with.
+    static let resumeHint = "cmo: resume with: cmo run --resume "
+
     /// Starts `cmo arguments...`; the caller waits.
     static func start(
         _ arguments: [String], environment: [String: String] = [:], in directory: String? = nil, input: String? = nil
@@ -37,7 +44,9 @@ struct CLI {
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         process.executableURL = executable
         process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        // Journals go to a directory of this test process, never to the user's ~/.local/state.
+        process.environment = ProcessInfo.processInfo.environment.merging(["XDG_STATE_HOME": stateHome]) { _, new in new }
+            .merging(environment) { _, new in new }
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out

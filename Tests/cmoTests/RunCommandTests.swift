@@ -47,19 +47,19 @@ import Testing
         let result = try CLI.run(["run", path, "--timeout", "0.2"])
         #expect(result.status == 4)
         #expect(result.stdout == "start\n")
-        #expect(result.stderr == "cmo: stopped: timed out after 0.2 s\n")
+        #expect(result.stderr.hasPrefix("cmo: stopped: timed out after 0.2 s\n\(CLI.resumeHint)"))
     }
 
     @Test func budgetsStopTheRunWithExitFour() throws {
         let loop = try CLI.workspace("local n = 0\nlocal step = 1\nwhile true do\n  n = n + step\nend", name: "loop.lua")
         let spent = try CLI.run(["run", "loop.lua", "--max-instructions", "100000"], in: loop)
         #expect(spent.status == 4)
-        #expect(spent.stderr == "cmo: stopped: loop.lua:4: instruction budget exceeded (limit 100000 instructions)\n")
+        #expect(spent.stderr.hasPrefix("cmo: stopped: loop.lua:4: instruction budget exceeded (limit 100000 instructions)\n\(CLI.resumeHint)"))
 
         let grow = try CLI.script("local t = {} while true do t[#t + 1] = string.rep('x', 1000) .. #t end")
         let full = try CLI.run(["run", grow, "--max-memory", "8388608"])
         #expect(full.status == 4)
-        #expect(full.stderr.hasSuffix("memory budget exceeded (limit 8388608 bytes)\n"))
+        #expect(full.stderr.contains("memory budget exceeded (limit 8388608 bytes)\n\(CLI.resumeHint)"))
     }
 
     @Test(arguments: [SIGINT, SIGTERM])
@@ -86,7 +86,7 @@ import Testing
         let name = signal == SIGINT ? "SIGINT" : "SIGTERM"
         #expect(process.terminationStatus == 4)
         #expect(String(decoding: seen, as: UTF8.self) == "ready\ncleanup\tcancelled\n")
-        #expect(stderr == "cmo: stopped: interrupted by \(name)\n")
+        #expect(stderr.hasPrefix("cmo: stopped: interrupted by \(name)\n\(CLI.resumeHint)"))
     }
 
     @Test func helpDocumentsTheExitCodes() throws {

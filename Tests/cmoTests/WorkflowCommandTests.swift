@@ -43,7 +43,7 @@ import Testing
         let three = try CLI.run(["run", "--sim", "workflow.lua"], in: failing)
         #expect(three.status == 3)
         #expect(three.stderr.contains("failed:\n  JASPER-0000 ? -> ACTIVE (failed): http 404: "))
-        #expect(three.stderr.hasSuffix("cmo: some changes failed (exit 3)\n"))
+        #expect(three.stderr.contains("cmo: some changes failed (exit 3)\n\(CLI.resumeHint)"))
 
         let guarded = try CLI.run(
             ["run", "--sim", "scripts/workflows/activate-offering.lua", "--var", "offering=IoT Flex 10MB",

@@ -1,4 +1,5 @@
 import CMOClient
+import CMOJournal
 import Foundation
 import LuaKit
 
@@ -39,6 +40,14 @@ struct GuardError: LuaErrorConvertible, CustomStringConvertible {
     var description: String { reason }
 }
 
+/// The run is stopping (a signal): this change was not sent.
+struct RunStopping: LuaErrorConvertible, CustomStringConvertible {
+    var reason: String
+    var luaErrorKind: String { "stopped" }
+    var luaErrorMessage: String { "not sent: \(reason)" }
+    var description: String { luaErrorMessage }
+}
+
 /// The API side of the `cmo` module: every network call of the bindings, the dry-run stand-ins, and the
 /// report and guards around changes. Runs in the bindings' child tasks, so it is `Sendable`.
 struct CMOOperations: Sendable {
@@ -47,38 +56,87 @@ struct CMOOperations: Sendable {
     let control: LuaScheduler.Control
     let dryRun: Bool
     let monitorTimeout: Duration
+    /// The run's journal (`nil` with `--no-journal`).
+    let journal: RunJournal?
 
     /// How many times `setStatus` reads and patches again after a failure that may have left nothing changed.
     static let convergenceAttempts = 4
 
     /// Reads the SIM, then changes its status unless it already has it (or `onlyIf` does not hold), then waits
-    /// for the monitor of an async backend when `wait` is set. Records the change.
+    /// for the monitor of an async backend when `wait` is set. Records the change in the report and the journal.
     ///
     /// It converges: when the PATCH fails in a way that may have changed nothing (a 5xx, a lost connection, an
     /// unknown outcome), it reads the SIM again and patches again only if still needed; a SIM found in a
     /// `PENDING_` state is watched until it settles. So a change is never sent twice to a SIM that has it.
+    ///
+    /// In a resumed run, a change the journal shows settled is handed back as recorded without a request, one
+    /// whose monitor was in progress polls that monitor, and one whose request may have gone out is resolved by
+    /// reading first, as after an ambiguous failure.
     func setStatus(id: String, to target: String, onlyIf: String?, wait: Bool, timeout: Duration?) async throws
         -> StatusOutcome
     {
         let bundle = Backends.bundleID(id)
         let clock = ContinuousClock.now
+        let ops = Self.statusOps(target: target, onlyIf: onlyIf)
         var record = ChangeRecord(
-            productID: bundle, to: target, ops: Self.describe(ops: Self.statusOps(target: target, onlyIf: onlyIf)),
-            async: Backends.isAsync(id: bundle), outcome: .failed, startedAt: Date(), seconds: 0)
+            productID: bundle, to: target, ops: Self.describe(ops: ops), async: Backends.isAsync(id: bundle),
+            outcome: .failed, startedAt: Date(), seconds: 0)
         var outcome = StatusOutcome(state: "failed", id: bundle, to: target, async: record.async)
-        func finish(_ result: ChangeRecord.Outcome, _ state: String) {
+        var change = JournaledChange(journal: journal, productID: bundle, ops: record.ops)
+        func finish(_ result: ChangeRecord.Outcome) {
             record.outcome = result
             record.seconds = (ContinuousClock.now - clock).seconds
-            outcome.state = state
+            outcome.state = result.rawValue
             if let trip = report.record(record) { control.stop(.requested(trip)) }
         }
+        func fail(_ error: CMOError) async {
+            record.error = error.reportText
+            record.correlationID = error.correlationId
+            if let monitor = error.monitor { record.monitorID = monitor.id }
+            await change.noteFailure(record, error)
+            finish(.failed)
+        }
         var sent = false
+        if let prior = change.prior {
+            record.iccid = prior.iccid
+            record.from = prior.fromStatus
+            record.async = prior.async
+            record.monitorID = prior.monitorID
+            (outcome.iccid, outcome.from, outcome.async) = (prior.iccid, prior.fromStatus, prior.async)
+            if prior.state.isSettled, let recorded = ChangeRecord.Outcome(prior.state) {
+                record.replayed = true
+                outcome.monitor = prior.monitorID.map { Monitor(id: $0, state: .completed) }
+                await change.note(record, prior.state)
+                finish(recorded)
+                return outcome
+            }
+            if prior.state == .accepted, let monitorID = prior.monitorID {
+                outcome.monitor = Monitor(id: monitorID, state: .inProgress)
+                await change.note(record, .accepted)
+                guard wait else {
+                    finish(.accepted)
+                    return outcome
+                }
+                do {
+                    outcome.monitor = try await client.awaitMonitor(
+                        Monitor(id: monitorID, state: .inProgress), timeout: timeout ?? monitorTimeout)
+                } catch {
+                    await fail(error)
+                    throw error
+                }
+                await change.note(record, .changed)
+                finish(.changed)
+                return outcome
+            }
+            // An intent without an answer: the request may have arrived. Read first, as after a lost answer.
+            sent = prior.state == .intent
+        }
         var attempt = 0
         while true {
             attempt += 1
             do {
                 var sim = try await readStatusCarrier(bundle)
-                if attempt == 1 {
+                if record.from == nil {
                     record.iccid = sim.iccid
                     record.from = sim.status
                     outcome.iccid = sim.iccid
@@ -89,38 +147,46 @@ struct CMOOperations: Sendable {
                 }
                 outcome.product = sim.json
                 if sim.status == target {
-                    finish(sent ? .changed : .unchanged, sent ? "changed" : "unchanged")
+                    let result: ChangeRecord.Outcome = sent ? .changed : .unchanged
+                    try await change.write(record, sent ? .changed : .unchanged)
+                    finish(result)
                     return outcome
                 }
                 if let onlyIf, sim.status != onlyIf {
                     if sent { throw StatusConflict(message: "'\(bundle)' is \(sim.status ?? "?") now, not \(onlyIf)") }
-                    finish(.skipped, "skipped")
+                    try await change.write(record, .skipped)
+                    finish(.skipped)
                     return outcome
                 }
                 if !sent { try reserve() }
                 if dryRun {
                     if record.async { outcome.monitor = Self.dryRunMonitor(iccid: record.iccid ?? bundle) }
-                    finish(.wouldChange, "would_change")
+                    try await change.write(record, .wouldChange)
+                    finish(.wouldChange)
                     return outcome
                 }
+                let answer = try await send(sim.id, ops, record: record, change: &change)
                 sent = true
-                switch try await client.patch(id: sim.id, ops: Self.statusOps(target: target, onlyIf: onlyIf)) {
+                switch answer {
                 case .completed(let product):
                     outcome.product = product
                     outcome.async = false
                     record.async = false
-                    finish(.changed, "changed")
+                    await change.note(record, .changed, httpStatus: 200)
+                    finish(.changed)
                 case .accepted(let monitor):
                     record.async = true
                     outcome.async = true
                     record.monitorID = monitor.id
                     outcome.monitor = monitor
                     outcome.product = nil
+                    await change.note(record, .accepted, httpStatus: 202)
                     if wait {
                         outcome.monitor = try await client.awaitMonitor(monitor, timeout: timeout ?? monitorTimeout)
-                        finish(.changed, "changed")
+                        await change.note(record, .changed)
+                        finish(.changed)
                     } else {
-                        finish(.accepted, "accepted")
+                        finish(.accepted)
                     }
                 }
                 return outcome
@@ -129,14 +195,16 @@ struct CMOOperations: Sendable {
                     try await Task.sleep(for: .milliseconds(200 * attempt))
                     continue
                 }
-                record.error = error.reportText
-                record.correlationID = error.correlationId
-                if let monitor = error.monitor { record.monitorID = monitor.id }
-                finish(.failed, "failed")
+                await fail(error)
                 throw error
             } catch let error as StatusConflict {
                 record.error = "conflict: \(error.message)"
-                finish(.failed, "failed")
+                await change.note(record, .failed)
+                finish(.failed)
+                throw error
+            } catch let error as JournalError {
+                record.error = "journal: \(error.message)"
+                finish(.failed)
                 throw error
             }
         }
@@ -175,6 +243,9 @@ struct CMOOperations: Sendable {
     }
 
     /// `cmo.patch`: sends `ops` (or, in a dry run, reads the sub-product and answers as the backend would).
+    /// Journaled like ``setStatus(id:to:onlyIf:wait:timeout:)``: in a resumed run a settled change is handed back
+    /// as recorded (`replayed = true`, no `product`), an accepted one polls its monitor, and one whose request may
+    /// have gone out is sent again only when reading the sub-product shows the operations do not hold yet.
     func patch(id: String, ops: [JSONPatchOperation], wait: Bool, timeout: Duration?) async throws -> LuaResults {
         let bundle = Backends.bundleID(id)
         let target = ops.last(where: { $0.op == .replace && $0.path == "/status" })?.value?.stringValue
@@ -182,12 +253,47 @@ struct CMOOperations: Sendable {
         var record = ChangeRecord(
             productID: bundle, to: target, ops: Self.describe(ops: ops), async: Backends.isAsync(id: bundle),
             outcome: .failed, startedAt: Date(), seconds: 0)
+        var change = JournaledChange(journal: journal, productID: id, ops: record.ops)
         func finish(_ result: ChangeRecord.Outcome) {
             record.outcome = result
             record.seconds = (ContinuousClock.now - clock).seconds
             if let trip = report.record(record) { control.stop(.requested(trip)) }
         }
+        func awaitAccepted(_ monitor: Monitor) async throws -> LuaResults {
+            guard wait else {
+                finish(.accepted)
+                return Self.results(state: "accepted", monitor: monitor, product: nil)
+            }
+            let final = try await client.awaitMonitor(monitor, timeout: timeout ?? monitorTimeout)
+            await change.note(record, .changed)
+            finish(.changed)
+            return Self.results(state: "completed", monitor: final, product: nil)
+        }
         do {
+            if let prior = change.prior {
+                record.iccid = prior.iccid
+                record.from = prior.fromStatus
+                record.async = prior.async
+                record.monitorID = prior.monitorID
+                if prior.state.isSettled, let recorded = ChangeRecord.Outcome(prior.state) {
+                    record.replayed = true
+                    await change.note(record, prior.state)
+                    finish(recorded)
+                    let accepted = prior.state == .wouldChange && prior.async
+                    let monitor = prior.monitorID.map { Monitor(id: $0, state: accepted ? .inProgress : .completed) }
+                    return Self.results(
+                        state: accepted ? "accepted" : "completed", monitor: monitor, product: nil, replayed: true)
+                }
+                if prior.state == .accepted, let monitorID = prior.monitorID {
+                    await change.note(record, .accepted)
+                    return try await awaitAccepted(Monitor(id: monitorID, state: .inProgress))
+                }
+                if prior.state == .intent, let current = try await resolveIntent(id: id, bundle: bundle, ops: ops) {
+                    await change.note(record, .changed)
+                    finish(.changed)
+                    return Self.results(state: "completed", monitor: nil, product: current)
+                }
+            }
             try reserve()
             if dryRun {
                 let targetID = Self.subProductSuffixes.contains(where: id.hasSuffix) ? id : id + "-simCard"
@@ -199,6 +305,8 @@ struct CMOOperations: Sendable {
                     members["status"] = .string(target)
                     sim = .object(members)
                 }
+                if record.async { record.monitorID = Self.dryRunMonitor(iccid: record.iccid ?? bundle).id }
+                try await change.write(record, .wouldChange)
                 finish(.wouldChange)
                 if record.async {
                     let monitor = Self.dryRunMonitor(iccid: record.iccid ?? bundle)
@@ -206,29 +314,59 @@ struct CMOOperations: Sendable {
                 }
                 return Self.results(state: "completed", monitor: nil, product: sim)
             }
-            switch try await client.patch(id: id, ops: ops) {
+            switch try await send(id, ops, record: record, change: &change) {
             case .completed(let product):
                 record.iccid = product.iccid
                 record.async = false
+                await change.note(record, .changed, httpStatus: 200)
                 finish(.changed)
                 return Self.results(state: "completed", monitor: nil, product: product)
             case .accepted(let monitor):
                 record.async = true
                 record.monitorID = monitor.id
                 record.iccid = monitor.id.split(separator: "-").first.map(String.init)
-                if wait {
-                    let final = try await client.awaitMonitor(monitor, timeout: timeout ?? monitorTimeout)
-                    finish(.changed)
-                    return Self.results(state: "completed", monitor: final, product: nil)
-                }
-                finish(.accepted)
-                return Self.results(state: "accepted", monitor: monitor, product: nil)
+                await change.note(record, .accepted, httpStatus: 202)
+                return try await awaitAccepted(monitor)
             }
         } catch let error as CMOError {
             record.error = error.reportText
             record.correlationID = error.correlationId
+            await change.noteFailure(record, error)
             finish(.failed)
             throw error
+        } catch let error as JournalError {
+            record.error = "journal: \(error.message)"
+            finish(.failed)
+            throw error
+        } catch let error as StatusConflict {
+            record.error = "conflict: \(error.message)"
+            await change.note(record, .failed)
+            finish(.failed)
+            throw error
+        }
+    }
+
+    /// For a change whose request may have reached the server: reads the targeted sub-product (waiting out a
+    /// `PENDING_` status) and returns it when every `replace`/`add`/`remove` of `ops` already holds, or nil when
+    /// the change still has to be sent.
+    private func resolveIntent(id: String, bundle: String, ops: [JSONPatchOperation]) async throws -> JSONValue? {
+        let targetID = Self.subProductSuffixes.contains(where: id.hasSuffix) ? id : id + "-simCard"
+        var deadline: ContinuousClock.Instant?
+        while true {
+            let product = try await client.product(id: bundle)
+            let sub = Self.subProducts(of: product).first { $0["id"]?.stringValue == targetID } ?? product
+            if sub["status"]?.stringValue?.hasPrefix("PENDING") == true {
+                let end = deadline ?? ContinuousClock.now + monitorTimeout
+                deadline = end
+                guard ContinuousClock.now < end else {
+                    throw StatusConflict(message: "'\(bundle)' is still pending after waiting for it to settle")
+                }
+                try await Task.sleep(for: .milliseconds(250))
+                continue
+            }
+            // Not `holds ? sub : nil`: JSONValue is nil-literal expressible, so that would be `.null`, never nil.
+            guard JSONPatchCheck.holds(ops, in: sub) else { return nil }
+            return sub
         }
     }
 
@@ -242,11 +380,35 @@ struct CMOOperations: Sendable {
             monitor = try await client.awaitMonitor(
                 Monitor(id: id, state: .inProgress), timeout: timeout ?? monitorTimeout, interval: interval)
         } catch {
-            if error.kind == .monitorFailed { report.settle(monitorID: id, outcome: .failed, error: error.reportText) }
+            if error.kind == .monitorFailed {
+                report.settle(monitorID: id, outcome: .failed, error: error.reportText)
+                if let journal {
+                    try? await journal.journal.settle(
+                        monitorID: id, rootID: journal.run.rootID, state: .failed, error: error.reportText)
+                }
+            }
             throw error
         }
         report.settle(monitorID: id, outcome: .changed)
+        if let journal {
+            try? await journal.journal.settle(monitorID: id, rootID: journal.run.rootID, state: .changed, error: nil)
+        }
         return monitor
+    }
+
+    /// Sends one change request: claims a send slot (refused once the run drains after a signal), commits the
+    /// intent to the journal, then sends. The slot is free again when the answer, or the failure, is in.
+    private func send(
+        _ id: String, _ ops: [JSONPatchOperation], record: ChangeRecord, change: inout JournaledChange
+    ) async throws -> PatchResult {
+        do {
+            try report.beginSend()
+        } catch {
+            throw RunStopping(reason: error.description)
+        }
+        defer { report.endSend() }
+        try await change.write(record, .intent)
+        return try await client.patch(id: id, ops: ops)
     }
 
     /// Counts one more change against `--max-changes`; stops the run when it is refused.
@@ -287,8 +449,11 @@ struct CMOOperations: Sendable {
         JSONValue.array(ops.map(\.json)).serialized()
     }
 
-    static func results(state: String, monitor: Monitor?, product: JSONValue?) -> LuaResults {
-        LuaResults { stack in pushResult(["state": .string(state)], monitor: monitor, product: product, on: stack) }
+    static func results(state: String, monitor: Monitor?, product: JSONValue?, replayed: Bool = false) -> LuaResults {
+        var fields: [String: LuaValue] = ["state": .string(state)]
+        if replayed { fields["replayed"] = .boolean(true) }
+        let fixed = fields
+        return LuaResults { stack in pushResult(fixed, monitor: monitor, product: product, on: stack) }
     }
 
     /// Pushes a result table: `fields`, plus `monitor` and `product` (pushed straight from its JSON, without an

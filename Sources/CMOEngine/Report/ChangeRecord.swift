@@ -40,11 +40,13 @@ public struct ChangeRecord: Sendable, Codable, Equatable {
     /// When the change started and how long it took, in seconds.
     public var startedAt: Date
     public var seconds: Double
+    /// Whether a resumed run took this outcome from the journal instead of asking the server.
+    public var replayed: Bool
 
     public init(
         productID: String, iccid: String? = nil, from: String? = nil, to: String? = nil, ops: String,
         async: Bool = false, monitorID: String? = nil, outcome: Outcome, error: String? = nil,
-        correlationID: String? = nil, startedAt: Date, seconds: Double
+        correlationID: String? = nil, startedAt: Date, seconds: Double, replayed: Bool = false
     ) {
         self.productID = productID
         self.iccid = iccid
@@ -58,11 +60,12 @@ public struct ChangeRecord: Sendable, Codable, Equatable {
         self.correlationID = correlationID
         self.startedAt = startedAt
         self.seconds = seconds
+        self.replayed = replayed
     }
 
     enum CodingKeys: String, CodingKey {
         case productID = "product_id", iccid, from, to, ops, async, monitorID = "monitor_id", outcome, error
-        case correlationID = "correlation_id", startedAt = "started_at", seconds
+        case correlationID = "correlation_id", startedAt = "started_at", seconds, replayed
     }
 
     /// `ICCID 8949... ACTIVE -> SUSPENDED (would change)`, the report's line for this change.
@@ -70,7 +73,7 @@ public struct ChangeRecord: Sendable, Codable, Equatable {
         let subject = iccid.map { "ICCID \($0)" } ?? productID
         let transition = "\(from ?? "?") -> \(to ?? "?")"
         let what = outcome.rawValue.replacingOccurrences(of: "_", with: " ")
-        var text = "\(subject) \(transition) (\(what))"
+        var text = "\(subject) \(transition) (\(what)\(replayed ? ", from the journal" : ""))"
         if let error { text += ": \(error)" }
         if let correlationID { text += " [correlation id \(correlationID)]" }
         return text

@@ -33,6 +33,9 @@ public final class RunReport: Sendable {
         var ended = 0
         var failed = 0
         var trip: String?
+        /// Why no new request may go out (a signal): set by ``RunReport/drain(_:)``.
+        var draining: String?
+        var sending = 0
 
         mutating func count(_ outcome: ChangeRecord.Outcome) {
             guard outcome == .changed || outcome == .failed else { return }
@@ -61,6 +64,31 @@ public final class RunReport: Sendable {
         }
         if let refusal { throw GuardTripped(description: refusal) }
     }
+
+    /// Claims the right to send a change's request now; refused once the run drains. Pair with ``endSend()``.
+    public func beginSend() throws(GuardTripped) {
+        let refusal: String? = state.withLock { state in
+            if let reason = state.draining { return reason }
+            state.sending += 1
+            return nil
+        }
+        if let refusal { throw GuardTripped(description: refusal) }
+    }
+
+    /// Ends what ``beginSend()`` began: the request's answer (or failure) is in.
+    public func endSend() {
+        state.withLock { $0.sending -= 1 }
+    }
+
+    /// Refuses every request not yet sent (``beginSend()`` throws `reason`); those in flight go on.
+    public func drain(_ reason: String) {
+        state.withLock { state in
+            if state.draining == nil { state.draining = reason }
+        }
+    }
+
+    /// How many change requests are out, awaiting their answer.
+    public var sendsInFlight: Int { state.withLock { $0.sending } }
 
     /// Records how a change ended; returns why the run must stop when the failure rate guard trips.
     @discardableResult
@@ -116,6 +144,8 @@ public final class RunReport: Sendable {
             counts[outcome].map { "\($0) \(outcome.rawValue)" }
         }
         var lines = ["changes\(dryRun ? " (dry run)" : ""): " + parts.joined(separator: ", ")]
+        let replayed = records.count(where: \.replayed)
+        if replayed > 0 { lines[0] += " (\(replayed) from the journal of the resumed run)" }
         if dryRun {
             for record in records where record.outcome == .wouldChange { lines.append("  " + record.line) }
         }
@@ -128,8 +158,11 @@ public final class RunReport: Sendable {
     }
 
     /// The JSON report written by `--report FILE`.
-    public func json(script: String, dryRun: Bool, exitCode: Int32, seconds: Double) throws -> Data {
+    public func json(script: String, runID: String? = nil, dryRun: Bool, exitCode: Int32, seconds: Double) throws
+        -> Data
+    {
         struct Document: Encodable {
+            var run_id: String?
             var script: String
             var dry_run: Bool
             var exit_code: Int32
@@ -144,7 +177,7 @@ public final class RunReport: Sendable {
         let counts = Dictionary(uniqueKeysWithValues: self.counts.map { ($0.key.rawValue, $0.value) })
         return try encoder.encode(
             Document(
-                script: script, dry_run: dryRun, exit_code: exitCode, seconds: seconds, counts: counts,
+                run_id: runID, script: script, dry_run: dryRun, exit_code: exitCode, seconds: seconds, counts: counts,
                 stopped_by_guard: tripped, changes: records))
     }
 }

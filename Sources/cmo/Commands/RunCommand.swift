@@ -1,6 +1,7 @@
 import ArgumentParser
 import CMOClient
 import CMOEngine
+import CMOJournal
 import CMOSimulator
 import Dispatch
 import Foundation
@@ -13,6 +14,13 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Run a Lua workflow script.",
         discussion: """
+            Every run is journaled (see --journal): each change is written to SQLite before its request goes out \
+            and after its answer. A run that stopped (a crash, a reboot, Ctrl-C, a guard) is finished with \
+            'cmo run --resume RUN_ID': the same script with the same vars and inputs, where a change the journal \
+            shows done is not sent again, a monitor in progress is polled again, and a change whose request may \
+            or may not have arrived is read before it is sent. With the same script and inputs, no SIM is changed \
+            twice and none is missed. 'cmo runs' lists the runs.
+
             The script runs in a sandbox as a coroutine; bindings that wait (cmo.sleep, and the API calls) let other \
             tasks run meanwhile. Variables given with --var reach the script as the table cmo.vars (strings). \
             The API comes from the connection options (flags, CMO_* environment, config file), or from --sim, \
@@ -27,8 +35,27 @@ struct RunCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "The Lua script to run.")
-    var script: String
+    @Argument(help: "The Lua script to run (none with --resume).")
+    var script: String?
+
+    @Option(help: ArgumentHelp("Resume this run: its script, vars and inputs; what it changed is not sent again.", valueName: "RUN_ID"))
+    var resume: String?
+
+    @Flag(help: "With --resume: resume although the script or an input file changed since.")
+    var force = false
+
+    @OptionGroup(title: "Journal")
+    var journal: JournalOptions
+
+    @Flag(help: "Write no journal (the run cannot be resumed).")
+    var noJournal = false
+
+    /// Set by `cmo schedule`: the run's id, and the job that started it.
+    @Option(help: .hidden)
+    var runID: String?
+
+    @Option(help: .hidden)
+    var job: String?
 
     @Option(name: .customLong("var"), help: ArgumentHelp("A variable for the script, as KEY=VALUE (repeatable).", valueName: "KEY=VALUE"))
     var vars: [String] = []
@@ -76,6 +103,20 @@ struct RunCommand: AsyncParsableCommand {
     static let watchdogGrace = 5.0
 
     func validate() throws {
+        switch (script, resume) {
+        case (nil, nil): throw ValidationError("give a SCRIPT to run, or --resume RUN_ID")
+        case (.some, .some): throw ValidationError("give a SCRIPT or --resume RUN_ID, not both")
+        default: break
+        }
+        if resume != nil {
+            if !vars.isEmpty || !inputs.isEmpty || dryRun {
+                throw ValidationError("--resume uses the vars, inputs and --dry-run of the run it resumes")
+            }
+            if noJournal { throw ValidationError("--resume needs the journal: drop --no-journal") }
+        } else if force {
+            throw ValidationError("--force only goes with --resume")
+        }
+        if noJournal, journal.path != nil { throw ValidationError("give --journal PATH or --no-journal, not both") }
         for pair in vars where !pair.contains("=") || pair.hasPrefix("=") {
             throw ValidationError("--var expects KEY=VALUE, got '\(pair)'")
         }
@@ -95,16 +136,17 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "cmo") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = verbose ? .debug : .info
+        let plan = try plan()
         var options = RunOptions(
-            scriptPath: script,
-            vars: Self.pairs(vars),
+            scriptPath: plan.script,
+            vars: plan.vars,
             concurrency: concurrency,
             timeout: timeout,
             limits: LuaLimits(memoryLimit: maxMemory, instructionLimit: maxInstructions),
             modulePaths: [Stdlib.defaultPath()],
-            dryRun: dryRun,
+            dryRun: plan.dryRun,
             guards: RunReport.Guards(maxChanges: maxChanges, maxFailureRate: maxFailureRate),
-            inputs: Self.pairs(inputs),
+            inputs: plan.inputs,
             progress: FileOutput.standardError.isTerminal ? .live : .periodic(.seconds(10))
         )
 
@@ -123,17 +165,25 @@ struct RunCommand: AsyncParsableCommand {
                 options.apiUnavailable = "no CMO API is configured (give --sim to use the simulator): \(error.message)"
             }
         }
+        if let (journal, entry) = plan.journal {
+            do {
+                options.journal = try await RunJournal.start(entry, in: journal)
+            } catch {
+                try? await simulator?.simulator.shutdown()
+                throw ErrorReport.usage("\(error.message) (choose another with --journal PATH, or --no-journal)")
+            }
+        }
 
         let runner = ScriptRunner(options: options, logger: logger) { line in
             FileOutput.standardOutput.write(line + "\n")
         }
-        let control = runner.scheduler.control
+        let stopper = runner.stopper
         let signals = SignalForwarder { name, count in
             if count > 1 {
                 FileOutput.standardError.write("cmo: \(name) again: exiting without waiting for the script\n")
                 Foundation.exit(RunResult.ExitCode.stopped.rawValue)
             }
-            control.stop(.requested("interrupted by \(name)"))
+            Task { await stopper.stop("interrupted by \(name)") }
         }
         // A Lua thread stuck inside one C call (a pathological string.find) never reaches a budget check:
         // past the timeout and a grace period, leave anyway.
@@ -144,19 +194,27 @@ struct RunCommand: AsyncParsableCommand {
         signals.cancel()
         try? await simulator?.simulator.shutdown()
 
+        let runJournal = options.journal
+        do {
+            try await runJournal?.finish(
+                exitCode: result.exitCode.rawValue,
+                stopReason: result.errorReport.map { String($0.prefix { $0 != "\n" }) }, report: runner.report)
+        } catch {
+            FileOutput.standardError.write("cmo: warning: \(error.message)\n")
+        }
         if stats, let counters = runner.apiStatistics {
             FileOutput.standardError.write(
                 "api: \(counters.requests) requests, \(counters.retries) retries, \(counters.rateLimited) answered 429, "
                     + "\(counters.tokenFetches) token fetches\n")
         }
         if !runner.report.records.isEmpty {
-            FileOutput.standardError.write(runner.report.summary(dryRun: dryRun) + "\n")
+            FileOutput.standardError.write(runner.report.summary(dryRun: plan.dryRun) + "\n")
         }
         if let report {
             do {
                 let data = try runner.report.json(
-                    script: script, dryRun: dryRun, exitCode: result.exitCode.rawValue,
-                    seconds: (ContinuousClock.now - started).seconds)
+                    script: plan.script, runID: runJournal?.run.id, dryRun: plan.dryRun,
+                    exitCode: result.exitCode.rawValue, seconds: (ContinuousClock.now - started).seconds)
                 try data.write(to: URL(fileURLWithPath: report))
             } catch {
                 FileOutput.standardError.write("cmo: cannot write the report to \(report): \(error)\n")
@@ -167,7 +225,68 @@ struct RunCommand: AsyncParsableCommand {
         } else if result.exitCode == .operationsFailed {
             FileOutput.standardError.write("cmo: some changes failed (exit 3)\n")
         }
+        if let runJournal, result.exitCode == .stopped || result.exitCode == .operationsFailed {
+            let journalFlag = journal.path.map { " --journal \($0)" } ?? ""
+            FileOutput.standardError.write("cmo: resume with: cmo run --resume \(runJournal.run.id)\(journalFlag)\n")
+        }
         throw ExitCode(result.exitCode.rawValue)
+    }
+
+    /// What to run: the script and its vars and inputs, from the command line or, with `--resume`, from the
+    /// journal (refusing when the script or an input changed, unless `--force`); and the journal row to write.
+    struct Plan {
+        var script: String
+        var vars: [String: String]
+        var inputs: [String: String]
+        var dryRun: Bool
+        var journal: (Journal, RunEntry)?
+    }
+
+    func plan() throws -> Plan {
+        if noJournal, let script {
+            return Plan(script: script, vars: Self.pairs(vars), inputs: Self.pairs(inputs), dryRun: dryRun)
+        }
+        let journal = try journal.open()
+        let id = runID ?? RunEntry.makeID()
+        guard let resume else {
+            let script = script ?? ""
+            let inputs = Self.pairs(inputs)
+            let entry = RunEntry(
+                id: id, scriptPath: Self.absolute(script), scriptHash: ContentHash.ofFile(script) ?? "",
+                vars: Self.pairs(vars),
+                inputs: inputs.mapValues { RunEntry.InputFile(path: Self.absolute($0), hash: ContentHash.ofFile($0)) },
+                dryRun: dryRun, job: job)
+            return Plan(script: script, vars: entry.vars, inputs: inputs, dryRun: dryRun, journal: (journal, entry))
+        }
+        let prior: RunEntry
+        do {
+            prior = try journal.run(resume)
+        } catch {
+            throw ErrorReport.usage(error.message)
+        }
+        var changed: [String] = []
+        if ContentHash.ofFile(prior.scriptPath) != prior.scriptHash { changed.append("the script \(prior.scriptPath)") }
+        for (name, input) in prior.inputs.sorted(by: { $0.key < $1.key })
+        where ContentHash.ofFile(input.path) != input.hash {
+            changed.append("input '\(name)' (\(input.path))")
+        }
+        if !changed.isEmpty, !force {
+            throw ErrorReport.usage(
+                "cannot resume run \(prior.id): \(changed.joined(separator: " and ")) changed since it ran; "
+                    + "resuming could change SIMs the run did not mean to. Give --force to resume anyway.")
+        }
+        let entry = RunEntry(
+            id: id, rootID: prior.rootID, resumedFrom: prior.id, scriptPath: prior.scriptPath,
+            scriptHash: ContentHash.ofFile(prior.scriptPath) ?? prior.scriptHash, vars: prior.vars,
+            inputs: prior.inputs.mapValues { RunEntry.InputFile(path: $0.path, hash: ContentHash.ofFile($0.path)) },
+            dryRun: prior.dryRun, job: prior.job)
+        return Plan(
+            script: prior.scriptPath, vars: prior.vars, inputs: prior.inputs.mapValues(\.path), dryRun: prior.dryRun,
+            journal: (journal, entry))
+    }
+
+    static func absolute(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.path
     }
 
     static func pairs(_ list: [String]) -> [String: String] {

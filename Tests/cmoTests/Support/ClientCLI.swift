@@ -50,13 +50,13 @@ enum ClientCLI {
         let environment: [String: String]
         let directory: URL
 
-        init(_ arguments: [String] = []) throws {
+        init(_ arguments: [String] = [], fleet: Int = 50) throws {
             directory = FileManager.default.temporaryDirectory.appendingPathComponent("cmo-sim-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let outURL = directory.appendingPathComponent("out")
             _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
             process.executableURL = ClientCLI.binary
-            process.arguments = ["sim", "--port", "0", "--fleet", "50", "--seed", "3"] + arguments
+            process.arguments = ["sim", "--port", "0", "--fleet", "\(fleet)", "--seed", "3"] + arguments
             process.standardOutput = try FileHandle(forWritingTo: outURL)
             process.standardError = FileHandle.nullDevice
             try process.run()
@@ -72,6 +72,12 @@ enum ClientCLI {
                 if parts.count == 2 { environment[String(parts[0])] = String(parts[1]) }
             }
             self.environment = environment
+        }
+
+        /// The simulator's own origin (`http://127.0.0.1:PORT`), where `/_sim/changes` lives.
+        var origin: String {
+            let url = URL(string: environment["CMO_API_URL"] ?? "")
+            return "http://\(url?.host ?? "127.0.0.1"):\(url?.port ?? 0)"
         }
 
         /// Runs `cmo` against this simulator.

@@ -1,0 +1,49 @@
+import CMOJournal
+import Foundation
+import Synchronization
+
+/// The journal as one run sees it: its own row, and for a resumed run what the earlier runs of its chain
+/// recorded, looked up by change key.
+///
+/// A change's key is the product id and the operations as JSON, plus `#n` for the n-th identical call in the
+/// run: the same script with the same inputs makes the same calls, so a resumed run finds each of its changes.
+public final class RunJournal: Sendable {
+    /// The journal file.
+    public let journal: Journal
+    /// This run's row, as written when it started.
+    public let run: RunEntry
+    private let prior: [String: ChangeEntry]
+    private let occurrences = Mutex<[String: Int]>([:])
+
+    private init(journal: Journal, run: RunEntry, prior: [String: ChangeEntry]) {
+        self.journal = journal
+        self.run = run
+        self.prior = prior
+    }
+
+    /// Writes `run`'s row and, when it resumes a chain, loads what the chain recorded.
+    public static func start(_ run: RunEntry, in journal: Journal) async throws(JournalError) -> RunJournal {
+        let prior = run.resumedFrom == nil ? [:] : try journal.latestChanges(rootID: run.rootID)
+        try await journal.begin(run)
+        return RunJournal(journal: journal, run: run, prior: prior)
+    }
+
+    /// Records how the run ended.
+    public func finish(exitCode: Int32, stopReason: String?, report: RunReport) async throws(JournalError) {
+        let counts = Dictionary(uniqueKeysWithValues: report.counts.map { ($0.key.rawValue, $0.value) })
+        try await journal.finish(runID: run.id, exitCode: exitCode, stopReason: stopReason, counts: counts)
+    }
+
+    /// The key of the next call changing `productID` with `ops` (JSON text).
+    func key(productID: String, ops: String) -> String {
+        let base = productID + " " + ops
+        let count = occurrences.withLock { counts in
+            counts[base, default: 0] += 1
+            return counts[base]!
+        }
+        return count == 1 ? base : base + " #\(count)"
+    }
+
+    /// What the earlier runs of the chain last recorded under `key`.
+    func prior(for key: String) -> ChangeEntry? { prior[key] }
+}

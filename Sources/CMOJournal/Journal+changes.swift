@@ -1,0 +1,58 @@
+import Foundation
+import GRDB
+
+extension Journal {
+    /// Writes a new change (usually its intent, before the request goes out) and returns it with its row id,
+    /// once committed.
+    public func insert(_ change: ChangeEntry) async throws(JournalError) -> ChangeEntry {
+        let id = try await write { db in
+            var row = change
+            try row.insert(db)
+            return row.id ?? 0
+        }
+        var inserted = change
+        inserted.id = id
+        return inserted
+    }
+
+    /// Rewrites a change written by ``insert(_:)`` (its answer, its monitor's end), once committed.
+    public func update(_ change: ChangeEntry) async throws(JournalError) {
+        try await write { db in
+            try change.update(db)
+            return 0
+        }
+    }
+
+    /// Settles the `accepted` changes of run chain `rootID` waiting on `monitorID`.
+    public func settle(
+        monitorID: String, rootID: String, state: ChangeEntry.State, error: String?, at date: Date = Date()
+    ) async throws(JournalError) {
+        try await write { db in
+            try db.execute(
+                sql: """
+                    UPDATE change SET state = ?, error = ?, ended_at = ?
+                    WHERE root_id = ? AND monitor_id = ? AND state = 'accepted'
+                    """,
+                arguments: [state.rawValue, error, date, rootID, monitorID])
+            return 0
+        }
+    }
+
+    /// The changes of one run, in the order they were first written.
+    public func changes(ofRun runID: String) throws(JournalError) -> [ChangeEntry] {
+        try read { db in
+            try ChangeEntry.filter(Column("run_id") == runID).order(Column("id")).fetchAll(db)
+        }
+    }
+
+    /// The latest entry of every change key in the run chain `rootID`: what a resumed run starts from.
+    public func latestChanges(rootID: String) throws(JournalError) -> [String: ChangeEntry] {
+        try read { db in
+            var latest: [String: ChangeEntry] = [:]
+            for change in try ChangeEntry.filter(Column("root_id") == rootID).order(Column("id")).fetchAll(db) {
+                latest[change.key] = change
+            }
+            return latest
+        }
+    }
+}

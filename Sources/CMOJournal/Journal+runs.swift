@@ -1,0 +1,55 @@
+import Foundation
+import GRDB
+
+extension Journal {
+    /// Records that `run` started.
+    public func begin(_ run: RunEntry) async throws(JournalError) {
+        try await write { db in
+            try run.insert(db)
+            return 0
+        }
+    }
+
+    /// Records how the run `id` ended.
+    public func finish(
+        runID id: String, exitCode: Int32, stopReason: String?, counts: [String: Int], at date: Date = Date()
+    ) async throws(JournalError) {
+        try await write { db in
+            guard var run = try RunEntry.fetchOne(db, key: id) else { return 0 }
+            run.endedAt = date
+            run.exitCode = exitCode
+            run.stopReason = stopReason
+            run.counts = counts
+            try run.update(db)
+            return 0
+        }
+    }
+
+    /// The run with this id, or the only one whose id starts with it.
+    public func run(_ idOrPrefix: String) throws(JournalError) -> RunEntry {
+        let matches = try read { db in
+            if let exact = try RunEntry.fetchOne(db, key: idOrPrefix) { return [exact] }
+            return try RunEntry.filter(Column("id").like(Self.escapeLike(idOrPrefix) + "%", escape: "\\"))
+                .limit(2).fetchAll(db)
+        }
+        guard let first = matches.first else {
+            throw JournalError(.unknownRun, "no run '\(idOrPrefix)' in the journal at \(path) (see 'cmo runs')")
+        }
+        guard matches.count == 1 else {
+            throw JournalError(.ambiguousRun, "'\(idOrPrefix)' names more than one run: give more of the id")
+        }
+        return first
+    }
+
+    /// The latest runs, newest first.
+    public func runs(limit: Int) throws(JournalError) -> [RunEntry] {
+        try read { db in
+            try RunEntry.order(Column("started_at").desc, Column("id").desc).limit(limit).fetchAll(db)
+        }
+    }
+
+    private static func escapeLike(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_")
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import GRDB
+
+/// The SQLite journal of runs, their changes and the schedule daemon's state (GRDB, WAL mode).
+///
+/// Writes are write-ahead and durable: ``insert(_:)`` returns once the row is committed with `synchronous=FULL`,
+/// so an intent survives a crash or a power cut before its request is sent. Concurrent writes share commits
+/// (see `GroupCommitter`). Reads never block writers (WAL). Nothing secret is ever written: the journal holds
+/// ids, statuses, operations, errors' texts and correlation ids.
+public final class Journal: Sendable {
+    /// The database file.
+    public let path: String
+    let pool: DatabasePool
+    private let committer: GroupCommitter
+
+    /// Opens (creating the file and its directory when needed) and migrates the journal at `path`.
+    public init(path: String) throws(JournalError) {
+        self.path = path
+        do {
+            let directory = (path as NSString).deletingLastPathComponent
+            if !directory.isEmpty {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            }
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(10)
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+            }
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try JournalSchema.migrator.migrate(pool)
+        } catch {
+            throw JournalError(.unavailable, "cannot open the journal at \(path): \(Self.describe(error))")
+        }
+        committer = GroupCommitter(writer: pool)
+    }
+
+    /// Runs `write` durably (see the type's notes) and returns what it returns.
+    @discardableResult
+    func write(_ write: @escaping @Sendable (Database) throws -> Int64) async throws(JournalError) -> Int64 {
+        do {
+            return try await committer.perform(write)
+        } catch {
+            throw JournalError(.storage, "cannot write to the journal at \(path): \(Self.describe(error))")
+        }
+    }
+
+    /// Reads synchronously.
+    func read<T>(_ body: (Database) throws -> T) throws(JournalError) -> T {
+        do {
+            return try pool.read(body)
+        } catch let error as JournalError {
+            throw error
+        } catch {
+            throw JournalError(.storage, "cannot read the journal at \(path): \(Self.describe(error))")
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? DatabaseError { return error.message ?? "\(error.resultCode)" }
+        return "\(error)"
+    }
+}

@@ -1,0 +1,25 @@
+/// Why the journal could not do what was asked.
+public struct JournalError: Error, Sendable, CustomStringConvertible, Equatable {
+    /// The closed set of journal failures.
+    public enum Code: Sendable, Equatable {
+        /// The database file could not be opened, created or migrated.
+        case unavailable
+        /// A read or write failed.
+        case storage
+        /// No run has this id (or prefix).
+        case unknownRun
+        /// A run-id prefix names more than one run.
+        case ambiguousRun
+    }
+
+    public var code: Code
+    /// What went wrong, safe for logs: paths and ids, never a secret.
+    public var message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+}

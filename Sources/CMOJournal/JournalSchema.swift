@@ -1,0 +1,62 @@
+import GRDB
+
+/// The journal's tables, as GRDB migrations. Add a migration for every change; never edit a shipped one.
+enum JournalSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: runs, changes, schedule jobs") { db in
+            try db.create(table: RunEntry.databaseTableName) { table in
+                table.column("id", .text).primaryKey()
+                table.column("root_id", .text).notNull().indexed()
+                table.column("resumed_from", .text)
+                table.column("script_path", .text).notNull()
+                table.column("script_hash", .text).notNull()
+                table.column("vars", .jsonText).notNull()
+                table.column("inputs", .jsonText).notNull()
+                table.column("dry_run", .boolean).notNull()
+                table.column("job", .text)
+                table.column("started_at", .datetime).notNull().indexed()
+                table.column("ended_at", .datetime)
+                table.column("exit_code", .integer)
+                table.column("stop_reason", .text)
+                table.column("counts", .jsonText).notNull()
+                table.column("pid", .integer).notNull()
+            }
+            try db.create(table: ChangeEntry.databaseTableName) { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("run_id", .text).notNull().indexed().references(RunEntry.databaseTableName)
+                table.column("root_id", .text).notNull()
+                table.column("key", .text).notNull()
+                table.column("product_id", .text).notNull()
+                table.column("iccid", .text)
+                table.column("ops", .text).notNull()
+                table.column("from_status", .text)
+                table.column("to_status", .text)
+                table.column("async", .boolean).notNull()
+                table.column("state", .text).notNull()
+                table.column("intent_at", .datetime).notNull()
+                table.column("sent_at", .datetime)
+                table.column("http_status", .integer)
+                table.column("monitor_id", .text)
+                table.column("error", .text)
+                table.column("correlation_id", .text)
+                table.column("ended_at", .datetime)
+            }
+            try db.create(index: "change_root_key", on: ChangeEntry.databaseTableName, columns: ["root_id", "key"])
+            try db.create(table: ScheduleJobEntry.databaseTableName) { table in
+                table.column("schedule", .text).notNull()
+                table.column("name", .text).notNull()
+                table.column("scheduled_through", .datetime)
+                table.column("last_fire_at", .datetime)
+                table.column("last_run_id", .text)
+                table.column("last_exit_code", .integer)
+                table.column("last_succeeded", .boolean)
+                table.column("last_finished_at", .datetime)
+                table.column("consecutive_failures", .integer).notNull()
+                table.column("paused", .boolean).notNull()
+                table.primaryKey(["schedule", "name"])
+            }
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import GRDB
+
+/// One `cmo run` as the journal keeps it (table `run`).
+///
+/// A resumed run is a new row whose `rootID` is the first run's id: the changes of every run with the same root
+/// are one job's history.
+public struct RunEntry: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "run"
+
+    /// `20261127-161200-3fa9`: start time (UTC) and four random hex digits.
+    public var id: String
+    /// The first run of the chain this run resumes (its own id when it resumes nothing).
+    public var rootID: String
+    /// The run this one resumed, if any.
+    public var resumedFrom: String?
+    /// The script's absolute path, and the SHA-256 of its content when the run started.
+    public var scriptPath: String
+    public var scriptHash: String
+    /// `--var` pairs.
+    public var vars: [String: String]
+    /// `--input` files: name → path and content hash.
+    public var inputs: [String: InputFile]
+    public var dryRun: Bool
+    /// The schedule job that started the run, if a schedule did.
+    public var job: String?
+    public var startedAt: Date
+    public var endedAt: Date?
+    /// The exit code, once the run ended (nil: still running, or the process died).
+    public var exitCode: Int32?
+    /// Why the run stopped or failed, briefly (the first line of the error report).
+    public var stopReason: String?
+    /// Changes per outcome (`changed`, `failed`, ...), once the run ended.
+    public var counts: [String: Int]
+    /// The process that ran it.
+    public var pid: Int32
+
+    /// An input file as the run saw it.
+    public struct InputFile: Codable, Sendable, Equatable {
+        public var path: String
+        public var hash: String?
+
+        public init(path: String, hash: String?) {
+            self.path = path
+            self.hash = hash
+        }
+    }
+
+    public init(
+        id: String, rootID: String? = nil, resumedFrom: String? = nil, scriptPath: String, scriptHash: String,
+        vars: [String: String] = [:], inputs: [String: InputFile] = [:], dryRun: Bool = false, job: String? = nil,
+        startedAt: Date = Date(), pid: Int32 = ProcessInfo.processInfo.processIdentifier
+    ) {
+        self.id = id
+        self.rootID = rootID ?? id
+        self.resumedFrom = resumedFrom
+        self.scriptPath = scriptPath
+        self.scriptHash = scriptHash
+        self.vars = vars
+        self.inputs = inputs
+        self.dryRun = dryRun
+        self.job = job
+        self.startedAt = startedAt
+        self.endedAt = nil
+        self.exitCode = nil
+        self.stopReason = nil
+        self.counts = [:]
+        self.pid = pid
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, rootID = "root_id", resumedFrom = "resumed_from", scriptPath = "script_path"
+        case scriptHash = "script_hash", vars, inputs, dryRun = "dry_run", job, startedAt = "started_at"
+        case endedAt = "ended_at", exitCode = "exit_code", stopReason = "stop_reason", counts, pid
+    }
+
+    /// How long the run took, if it ended.
+    public var seconds: Double? { endedAt.map { $0.timeIntervalSince(startedAt) } }
+
+    /// A new run id for a run starting at `date`.
+    public static func makeID(at date: Date = Date()) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        func two(_ value: Int?) -> String { String(format: "%02d", value ?? 0) }
+        let suffix = String(format: "%04x", UInt16.random(in: 0...UInt16.max))
+        return "\(parts.year ?? 0)\(two(parts.month))\(two(parts.day))-\(two(parts.hour))\(two(parts.minute))"
+            + "\(two(parts.second))-\(suffix)"
+    }
+}

@@ -1,0 +1,197 @@
+import Foundation
+import Logging
+
+/// Fires scheduled jobs on time: the foreground loop behind `cmo schedule FILE`.
+///
+/// The daemon knows nothing of how a job runs: it calls the `launcher` with the job and the
+/// scheduled fire time and records the ``JobRunOutcome``. Overlap, queueing and pausing are
+/// decided by a pure per-job state machine; catch-up at start-up by ``StartupDecision``.
+///
+/// Lifecycle: ``run()`` loads each job's record, applies catch-up, then sleeps until the next
+/// fire, fires, and repeats. ``shutdown(grace:)`` stops firing, waits for in-flight runs (cancelling
+/// them after `grace`), and then `run()` returns. Cancelling the task running `run()` is a shutdown
+/// with no grace: in-flight launcher tasks are cancelled at once and awaited.
+public actor ScheduleDaemon {
+    /// Tuning for the daemon; the defaults suit production.
+    public struct Configuration: Sendable {
+        /// While some job is paused, re-read its record this often so that a resume done by
+        /// another process (`cmo schedule resume`) takes effect; nil to never re-read.
+        public var pausedRecheckInterval: Duration?
+        /// How many unread ``ScheduleEvent``s ``ScheduleDaemon/events`` keeps (the newest).
+        public var eventBufferSize: Int
+
+        public init(pausedRecheckInterval: Duration? = .seconds(60), eventBufferSize: Int = 1_024) {
+            self.pausedRecheckInterval = pausedRecheckInterval
+            self.eventBufferSize = eventBufferSize
+        }
+    }
+
+    /// Runs one fire of a job and reports how it went. Cancellation means "stop now" (shutdown
+    /// grace expired); the launcher should still return an outcome.
+    public typealias Launcher = @Sendable (_ job: ScheduledJob, _ fireTime: Date) async -> JobRunOutcome
+
+    enum Phase { case idle, running, stopping, stopped }
+
+    let jobs: [ScheduledJob]
+    let clock: any ScheduleClock
+    let store: any ScheduleStateStore
+    let launcher: Launcher
+    let logger: Logger
+    let configuration: Configuration
+
+    /// Everything the daemon does, in order. Ends after ``ScheduleEvent/stopped``.
+    public nonisolated let events: AsyncStream<ScheduleEvent>
+    let eventSink: AsyncStream<ScheduleEvent>.Continuation
+
+    var phase = Phase.idle
+    var states: [String: JobScheduleState] = [:]
+    var records: [String: JobRecord] = [:]
+    var nextFires: [String: Date] = [:]
+    var inFlight: [Int: Task<Void, Never>] = [:]
+    var inFlightJobs: [Int: String] = [:]
+    var nextRunToken = 0
+    var sleepTask: Task<Void, any Error>?
+    var shutdownGrace: Duration?
+    var stopWaiters: [CheckedContinuation<Void, Never>] = []
+
+    /// - Parameters:
+    ///   - jobs: the jobs to fire; names must be unique (``ScheduleFile`` guarantees it).
+    ///   - clock: real time in production, ``ManualScheduleClock`` in tests.
+    ///   - store: where each job's ``JobRecord`` is loaded from and saved to.
+    ///   - launcher: runs one fire of a job.
+    ///   - logger: the daemon adds `job` metadata to it.
+    public init(
+        jobs: [ScheduledJob],
+        clock: any ScheduleClock,
+        store: any ScheduleStateStore,
+        launcher: @escaping Launcher,
+        logger: Logger,
+        configuration: Configuration = Configuration()
+    ) {
+        self.jobs = jobs
+        self.clock = clock
+        self.store = store
+        self.launcher = launcher
+        self.logger = logger
+        self.configuration = configuration
+        (events, eventSink) = AsyncStream.makeStream(
+            of: ScheduleEvent.self,
+            bufferingPolicy: .bufferingNewest(max(configuration.eventBufferSize, 1))
+        )
+        for job in jobs {
+            states[job.name] = JobScheduleState(overlap: job.overlap, pauseAfterFailures: job.pauseAfterFailures)
+            records[job.name] = JobRecord(name: job.name)
+        }
+    }
+
+    /// Runs until ``shutdown(grace:)`` or cancellation, then waits for in-flight runs and returns.
+    /// Calling it a second time returns at once.
+    public func run() async {
+        guard phase == .idle else { return }
+        phase = .running
+        logger.info("scheduler starting", metadata: ["jobs": "\(jobs.count)"])
+        await startUp()
+        while phase == .running {
+            if Task.isCancelled {
+                beginStopping(grace: .zero)
+                break
+            }
+            let wake = nextWake()
+            let sleeper = Task { [clock] in try await clock.sleep(until: wake) }
+            sleepTask = sleeper
+            do {
+                try await withTaskCancellationHandler {
+                    try await sleeper.value
+                } onCancel: {
+                    sleeper.cancel()
+                }
+            } catch {
+                // Either our own task was cancelled (stop) or the sleep was interrupted to
+                // re-plan (a shutdown or a resume); the loop condition tells which.
+                if Task.isCancelled, phase == .running { beginStopping(grace: .zero) }
+                continue
+            }
+            sleepTask = nil
+            guard phase == .running else { break }
+            await processDueFires()
+        }
+        await drain()
+    }
+
+    /// Stops firing new runs and waits for in-flight runs to finish; after `grace` (if given) the
+    /// remaining launcher tasks are cancelled. Returns once ``run()`` has finished draining.
+    public func shutdown(grace: Duration? = nil) async {
+        switch phase {
+        case .idle:
+            phase = .stopped
+            finishEvents()
+            return
+        case .stopped:
+            return
+        case .running:
+            beginStopping(grace: grace)
+        case .stopping:
+            break
+        }
+        await withCheckedContinuation { stopWaiters.append($0) }
+    }
+
+    /// Un-pauses `name` (clearing its failure count), persists it, and schedules its next fire.
+    ///
+    /// - Returns: false when there is no such job or it was not paused.
+    @discardableResult
+    public func resume(job name: String) async -> Bool {
+        guard var state = states[name], state.paused, let job = jobs.first(where: { $0.name == name }) else {
+            return false
+        }
+        state.resume()
+        states[name] = state
+        await markResumed(job)
+        return true
+    }
+
+    /// Each job's status as of `now`, including runs in flight.
+    public func status(now: Date) -> [JobStatus] {
+        jobs.map { job in
+            let running = inFlightJobs.values.filter { $0 == job.name }.count
+            var status = JobStatus(job: job, record: records[job.name], now: now, running: running)
+            if states[job.name]?.paused == true { status.nextFireTime = nil }
+            return status
+        }
+    }
+
+    // MARK: Planning
+
+    /// The earliest next fire of an unpaused job, or the paused-recheck time if sooner.
+    private func nextWake() -> Date {
+        var wake = nextFires.values.min() ?? .distantFuture
+        if let interval = configuration.pausedRecheckInterval, states.values.contains(where: \.paused) {
+            wake = min(wake, clock.now().addingTimeInterval(interval.seconds))
+        }
+        return wake
+    }
+
+    func jobLogger(_ name: String) -> Logger {
+        var logger = self.logger
+        logger[metadataKey: "job"] = "\(name)"
+        return logger
+    }
+
+    func emit(_ event: ScheduleEvent) {
+        eventSink.yield(event)
+    }
+
+    func finishEvents() {
+        eventSink.yield(.stopped)
+        eventSink.finish()
+    }
+
+    func persist(_ name: String) async {
+        guard let record = records[name] else { return }
+        do {
+            try await store.save(record)
+        } catch {
+            jobLogger(name).error("could not save schedule state", metadata: ["error": "\(error)"])
+        }
+    }
+}

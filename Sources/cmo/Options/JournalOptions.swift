@@ -1,0 +1,24 @@
+import ArgumentParser
+import CMOJournal
+
+/// `--journal PATH` and `--no-journal`, shared by `cmo run`, `cmo runs` and `cmo schedule`.
+struct JournalOptions: ParsableArguments {
+    @Option(
+        name: .customLong("journal"),
+        help: ArgumentHelp(
+            "The SQLite journal of runs (default: $XDG_STATE_HOME/cmo/journal.sqlite, else ~/.local/state/cmo/journal.sqlite).",
+            valueName: "PATH"))
+    var path: String?
+
+    /// The journal file: `--journal`, else the default location.
+    var resolvedPath: String { path ?? JournalLocation.defaultPath() }
+
+    /// Opens the journal, or prints why it cannot and throws exit code 2.
+    func open() throws -> Journal {
+        do {
+            return try Journal(path: resolvedPath)
+        } catch {
+            throw ErrorReport.usage("\(error.message) (choose another with --journal PATH)")
+        }
+    }
+}
