@@ -12,6 +12,8 @@ struct CMO: AsyncParsableCommand {
         abstract: "Lua workflows for Telekom's T IoT Hub Connection Management Orchestrator (CMO) API.",
         subcommands: [
             RunCommand.self,
+            RunsCommand.self,
+            ScheduleCommand.self,
             ReplCommand.self,
             SimCommand.self,
             ListCommand.self,
