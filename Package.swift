@@ -138,7 +138,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "CMOScheduleTests", dependencies: ["CMOSchedule"], swiftSettings: strict),
-        .testTarget(name: "CMOJournalTests", dependencies: ["CMOJournal"], swiftSettings: strict),
+        .testTarget(
+            name: "CMOJournalTests",
+            dependencies: ["CMOJournal", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
         .testTarget(name: "cmoTests", dependencies: ["cmo", "CMOJournal"], swiftSettings: strict),
     ]
 )

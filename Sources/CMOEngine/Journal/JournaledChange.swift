@@ -11,11 +11,15 @@ struct JournaledChange {
     /// What an earlier run of the chain recorded, when this run resumes one.
     let prior: ChangeEntry?
     private var entry: ChangeEntry?
+    /// `intent` or `accepted` while the change's outcome is open (a request went out, in this run or an earlier
+    /// one of the chain, and no final answer is recorded); nil otherwise.
+    private(set) var open: ChangeEntry.State?
 
     init(journal: RunJournal?, productID: String, ops: String) {
         self.journal = journal
         key = journal?.key(productID: productID, ops: ops) ?? ""
         prior = journal?.prior(for: key)
+        if let state = prior?.state, state == .intent || state == .accepted { open = state }
     }
 
     /// Writes the change as `record` describes it, in `state`, and waits until it is durable. Throws when the
@@ -46,18 +50,24 @@ struct JournaledChange {
             try await journal.journal.update(row)
             entry = row
         }
+        open = state == .intent || state == .accepted ? state : nil
     }
 
     /// ``write(_:_:httpStatus:sent:)`` for an answer that came after the request: a failure to write it leaves the
     /// intent in place, which a resumed run resolves by reading the product, so it is not an error of the change.
-    mutating func note(_ record: ChangeRecord, _ state: ChangeEntry.State, httpStatus: Int? = nil) async {
-        try? await write(record, state, httpStatus: httpStatus, sent: true)
+    mutating func note(
+        _ record: ChangeRecord, _ state: ChangeEntry.State, httpStatus: Int? = nil, sent: Bool = true
+    ) async {
+        try? await write(record, state, httpStatus: httpStatus, sent: sent)
     }
 
-    /// Records a failed request: `failed` when the server certainly changed nothing (or its monitor failed),
-    /// else the intent stays open (with the error) so that a resumed run reads before it patches again.
+    /// Records a failure. While the outcome is open (a request went out and may have been applied, or a
+    /// monitor was still running) and the error does not settle it, the change stays `intent` or `accepted`
+    /// (with the error), so a resumed run reads (or polls) before it patches again; otherwise it is `failed`.
     mutating func noteFailure(_ record: ChangeRecord, _ error: CMOError) async {
-        await note(record, error.leavesOutcomeOpen ? .intent : .failed, httpStatus: error.status)
+        let unsettled = error.kind != .monitorFailed && (error.leavesOutcomeOpen || error.kind == .monitorTimeout)
+        let state = unsettled ? open ?? .failed : .failed
+        await note(record, state, httpStatus: error.status, sent: open != nil)
     }
 }
 

@@ -1,0 +1,167 @@
+import Foundation
+import GRDB
+import Testing
+
+@testable import CMOJournal
+
+/// The journal file: schema, durability of writes, group commits, and the lookups a resumed run needs.
+@Suite struct JournalTests {
+    static func temporaryPath() -> String {
+        FileManager.default.temporaryDirectory
+            .appendingPathComponent("cmo-journal-\(UUID().uuidString)/state/journal.sqlite").path
+    }
+
+    static func change(_ run: RunEntry, key: String, state: ChangeEntry.State = .intent) -> ChangeEntry {
+        ChangeEntry(
+            runID: run.id, rootID: run.rootID, key: key, productID: "P-\(key)", ops: "[]", toStatus: "ACTIVE",
+            state: state)
+    }
+
+    @Test func opensInWALModeCreatingItsDirectoryAndMigrates() throws {
+        let path = Self.temporaryPath()
+        let journal = try Journal(path: path)
+        #expect(FileManager.default.fileExists(atPath: path))
+        let (mode, synchronous, tables) = try journal.pool.read { db in
+            (
+                try String.fetchOne(db, sql: "PRAGMA journal_mode"),
+                try Int.fetchOne(db, sql: "PRAGMA synchronous"),
+                try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            )
+        }
+        #expect(mode == "wal")
+        #expect(synchronous == 2, "synchronous=FULL: an intent survives a power cut")
+        #expect(tables.contains("run") && tables.contains("change") && tables.contains("schedule_job"))
+        // Opening again (a second process) finds the migrations applied.
+        _ = try Journal(path: path)
+    }
+
+    @Test func anUnusablePathIsATypedError() {
+        #expect(throws: JournalError.self) { try Journal(path: "/proc/cmo/journal.sqlite") }
+    }
+
+    @Test func aWriteIsVisibleToAnotherConnectionWhenItReturns() async throws {
+        let path = Self.temporaryPath()
+        let writer = try Journal(path: path)
+        let reader = try Journal(path: path)
+        let run = RunEntry(id: "20261127-120000-0001", scriptPath: "/w.lua", scriptHash: "abc", vars: ["a": "1"])
+        try await writer.begin(run)
+        let intent = try await writer.insert(Self.change(run, key: "k1"))
+        #expect(intent.id != nil)
+        #expect(try reader.changes(ofRun: run.id).map(\.state) == [.intent])
+        var answered = intent
+        answered.state = .changed
+        answered.httpStatus = 200
+        try await writer.update(answered)
+        #expect(try reader.changes(ofRun: run.id).map(\.state) == [.changed])
+        #expect(try reader.run(run.id).vars == ["a": "1"])
+    }
+
+    @Test func concurrentWritesShareCommitsAndAllLand() async throws {
+        let journal = try Journal(path: Self.temporaryPath())
+        let run = RunEntry(id: "20261127-120000-0002", scriptPath: "/w.lua", scriptHash: "abc")
+        try await journal.begin(run)
+        let ids = try await withThrowingTaskGroup(of: Int64?.self) { group in
+            for index in 0..<300 {
+                group.addTask { try await journal.insert(Self.change(run, key: "k\(index)")).id }
+            }
+            return try await group.reduce(into: [Int64?]()) { $0.append($1) }
+        }
+        #expect(Set(ids.compactMap { $0 }).count == 300)
+        #expect(try journal.changes(ofRun: run.id).count == 300)
+    }
+
+    @Test func oneFailingWriteFailsAloneInItsBatch() async throws {
+        let journal = try Journal(path: Self.temporaryPath())
+        let run = RunEntry(id: "20261127-120000-0003", scriptPath: "/w.lua", scriptHash: "abc")
+        try await journal.begin(run)
+        async let duplicate: Bool = { () async -> Bool in
+            do {
+                try await journal.begin(run)
+                return false
+            } catch {
+                return (error as? JournalError)?.code == .storage
+            }
+        }()
+        async let fine = journal.insert(Self.change(run, key: "k"))
+        let (refused, inserted) = try await (duplicate, fine)
+        #expect(refused)
+        #expect(inserted.id != nil)
+    }
+
+    @Test func aResumedChainSeesTheLatestEntryOfEveryKey() async throws {
+        let journal = try Journal(path: Self.temporaryPath())
+        let first = RunEntry(id: "20261127-120000-0004", scriptPath: "/w.lua", scriptHash: "abc")
+        let second = RunEntry(id: "20261127-120100-0005", rootID: first.id, resumedFrom: first.id, scriptPath: "/w.lua", scriptHash: "abc")
+        let other = RunEntry(id: "20261127-120200-0006", scriptPath: "/w.lua", scriptHash: "abc")
+        for run in [first, second, other] { try await journal.begin(run) }
+        _ = try await journal.insert(Self.change(first, key: "a", state: .intent))
+        _ = try await journal.insert(Self.change(first, key: "b", state: .accepted))
+        _ = try await journal.insert(Self.change(second, key: "a", state: .changed))
+        _ = try await journal.insert(Self.change(other, key: "c", state: .changed))
+        let latest = try journal.latestChanges(rootID: first.id)
+        #expect(latest.mapValues(\.state) == ["a": .changed, "b": .accepted])
+    }
+
+    @Test func settlingAMonitorEndsItsAcceptedChanges() async throws {
+        let journal = try Journal(path: Self.temporaryPath())
+        let run = RunEntry(id: "20261127-120000-0007", scriptPath: "/w.lua", scriptHash: "abc")
+        try await journal.begin(run)
+        var change = Self.change(run, key: "a", state: .accepted)
+        change.monitorID = "m-1"
+        _ = try await journal.insert(change)
+        try await journal.settle(monitorID: "m-1", rootID: run.rootID, state: .failed, error: "monitor_failed: InError")
+        let settled = try #require(try journal.changes(ofRun: run.id).first)
+        #expect(settled.state == .failed)
+        #expect(settled.error == "monitor_failed: InError")
+        #expect(settled.endedAt != nil)
+    }
+
+    @Test func runsAreFoundByIdOrUniquePrefixAndListedNewestFirst() async throws {
+        let journal = try Journal(path: Self.temporaryPath())
+        let older = RunEntry(id: "20261126-080000-aaaa", scriptPath: "/w.lua", scriptHash: "x", startedAt: Date(timeIntervalSince1970: 1_000))
+        let newer = RunEntry(id: "20261127-080000-bbbb", scriptPath: "/w.lua", scriptHash: "x", startedAt: Date(timeIntervalSince1970: 2_000))
+        let sibling = RunEntry(id: "20261127-080000-bbbc", scriptPath: "/w.lua", scriptHash: "x", startedAt: Date(timeIntervalSince1970: 1_500))
+        for run in [older, newer, sibling] { try await journal.begin(run) }
+        #expect(try journal.run("20261126").id == older.id)
+        #expect(try journal.run(newer.id).id == newer.id)
+        #expect(throws: JournalError(.ambiguousRun, "'20261127' names more than one run: give more of the id")) {
+            try journal.run("20261127")
+        }
+        #expect(throws: JournalError.self) { try journal.run("2025") }
+        #expect(throws: JournalError.self) { try journal.run("2026112_") }
+        #expect(try journal.runs(limit: 2).map(\.id) == [newer.id, sibling.id])
+        try await journal.finish(runID: older.id, exitCode: 3, stopReason: "boom", counts: ["failed": 1])
+        let finished = try journal.run(older.id)
+        #expect(finished.exitCode == 3 && finished.counts == ["failed": 1] && finished.endedAt != nil)
+    }
+
+    @Test func scheduleJobsAreKeptPerFileAndName() async throws {
+        let journal = try Journal(path: Self.temporaryPath())
+        let entry = ScheduleJobEntry(schedule: "/a.toml", name: "nightly", lastRunID: "r1", consecutiveFailures: 2, paused: true)
+        try await journal.saveScheduleJob(entry)
+        try await journal.saveScheduleJob(ScheduleJobEntry(schedule: "/b.toml", name: "nightly"))
+        #expect(try journal.scheduleJob(schedule: "/a.toml", name: "nightly") == entry)
+        var updated = entry
+        updated.paused = false
+        try await journal.saveScheduleJob(updated)
+        #expect(try journal.scheduleJob(schedule: "/a.toml", name: "nightly")?.paused == false)
+        #expect(try journal.scheduleJob(schedule: "/a.toml", name: "other") == nil)
+    }
+
+    @Test func theDefaultLocationFollowsXDG() {
+        #expect(JournalLocation.defaultPath(environment: ["XDG_STATE_HOME": "/s", "HOME": "/h"]) == "/s/cmo/journal.sqlite")
+        #expect(JournalLocation.defaultPath(environment: ["XDG_STATE_HOME": "relative", "HOME": "/h"]) == "/h/.local/state/cmo/journal.sqlite")
+        #expect(JournalLocation.defaultPath(environment: ["HOME": "/h"]) == "/h/.local/state/cmo/journal.sqlite")
+    }
+
+    @Test func contentHashesAreSHA256() {
+        #expect(ContentHash.of(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(ContentHash.ofFile("/nonexistent") == nil)
+    }
+
+    @Test func runIDsAreSortableAndReadable() {
+        let id = RunEntry.makeID(at: Date(timeIntervalSince1970: 1_795_796_126))
+        #expect(id.hasPrefix("20261127-"))
+        #expect(id.count == "20261127-161526-203f".count)
+    }
+}
