@@ -107,7 +107,7 @@ struct ScheduleCommand: AsyncParsableCommand {
             let now = Date()
             var lines: [String] = []
             for job in schedule.jobs {
-                lines.append("\(job.name): \(job.cron) (\(job.timeZone.identifier)) -> \(job.script.path)")
+                lines.append("\(job.name): \(job.cron) (\(ScheduleText.name(of: job.timeZone))) -> \(job.script.path)")
                 let fires = job.cron.nextFires(after: now, in: job.timeZone, count: 5)
                 if fires.isEmpty { lines.append("  never fires") }
                 for fire in fires { lines.append("  " + ScheduleText.time(fire, in: job.timeZone)) }
@@ -207,6 +207,11 @@ enum ScheduleText {
         let text = String(
             format: "%04d-%02d-%02d %02d:%02d %@%02d:%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0,
             parts.hour ?? 0, parts.minute ?? 0, sign, abs(offset) / 3600, abs(offset) % 3600 / 60)
-        return "\(text) (\(zone.identifier == "GMT" ? "UTC" : zone.identifier))"
+        return "\(text) (\(name(of: zone)))"
+    }
+
+    /// The zone's IANA name; UTC for UTC (Foundation calls it GMT).
+    static func name(of zone: TimeZone) -> String {
+        zone.identifier == "GMT" ? "UTC" : zone.identifier
     }
 }

@@ -1,0 +1,166 @@
+import CMOJournal
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `cmo schedule`: check, the daemon (catch-up, a journaled run, SIGTERM), status and resume.
+@Suite struct ScheduleCommandTests {
+    static let script = "print('hello from ' .. cmo.vars.who)"
+
+    static func workspace(_ schedule: String) throws -> String {
+        let directory = try CLI.workspace(script, name: "job.lua")
+        try schedule.write(toFile: directory + "/jobs.toml", atomically: true, encoding: .utf8)
+        return directory
+    }
+
+    @Test func checkPrintsTheNextFiveRunsOfEveryJob() throws {
+        let directory = try Self.workspace("""
+            [[job]]
+            name = "weekdays"
+            cron = "30 2 * * MON-FRI"
+            timezone = "Europe/Berlin"
+            script = "job.lua"
+
+            [[job]]
+            name = "hourly"
+            cron = "@hourly"
+            script = "job.lua"
+            """)
+        let result = try CLI.run(["schedule", "check", "jobs.toml"], in: directory)
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 13)
+        #expect(lines[0] == "weekdays: 30 2 * * MON-FRI (Europe/Berlin) -> \(directory)/job.lua")
+        #expect(lines[1...5].allSatisfy { $0.hasPrefix("  20") && $0.contains(" 02:30 +0") && $0.hasSuffix("(Europe/Berlin)") })
+        #expect(lines[6] == "hourly: @hourly (UTC) -> \(directory)/job.lua")
+        #expect(lines[7...11].allSatisfy { $0.contains(":00 +00:00 (UTC)") })
+        #expect(lines[12] == "jobs.toml: 2 jobs, ok")
+    }
+
+    @Test func checkReportsEveryProblemWithItsLine() throws {
+        let directory = try Self.workspace("""
+            [[job]]
+            name = "a"
+            cron = "61 * * * *"
+            script = "missing.lua"
+            concurrency = "8"
+            overlap = "sometimes"
+            """)
+        let result = try CLI.run(["schedule", "check", "jobs.toml"], in: directory)
+        #expect(result.status == 2)
+        #expect(result.stdout == "")
+        #expect(result.stderr == """
+            jobs.toml:3: job 'a': cron: minute: 61 is out of range 0-59
+            jobs.toml:4: job 'a': script: no such file '\(directory)/missing.lua'
+            jobs.toml:5: job 'a': 'concurrency' must be an integer, got string
+            jobs.toml:6: job 'a': overlap: must be one of skip, queue, allow, got 'sometimes'
+
+            """)
+    }
+
+    @Test func theDaemonCatchesUpAJournaledRunAndStopsOnSIGTERM() async throws {
+        let directory = try Self.workspace("""
+            [[job]]
+            name = "hourly"
+            cron = "0 * * * *"
+            script = "job.lua"
+            vars = { who = "the schedule" }
+            catch_up = "last"
+            catch_up_window = "2h"
+            """)
+        let journalPath = directory + "/journal.sqlite"
+        let journal = try Journal(path: journalPath)
+        // The daemon last dealt with the schedule three hours ago: the fire at the top of this hour was missed.
+        try await journal.saveScheduleJob(
+            ScheduleJobEntry(schedule: directory + "/jobs.toml", name: "hourly", scheduledThrough: Date().addingTimeInterval(-3 * 3600)))
+
+        let (daemon, out, errors) = try CLI.start(["schedule", "jobs.toml", "--journal", journalPath], in: directory)
+        var run: RunEntry?
+        while daemon.isRunning, run?.exitCode == nil {
+            run = try journal.runs(limit: 1).first
+            if run?.exitCode == nil { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        kill(daemon.processIdentifier, SIGTERM)
+        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        daemon.waitUntilExit()
+        #expect(daemon.terminationStatus == 0)
+        #expect(stdout == "hello from the schedule\n")
+        #expect(stderr.contains("catching up the last missed fire"))
+        #expect(stderr.contains("SIGTERM: stopping"))
+        let finished = try #require(run)
+        #expect(finished.job == "hourly")
+        #expect(finished.exitCode == 0)
+        #expect(finished.vars == ["who": "the schedule"])
+
+        let status = try CLI.run(["schedule", "status", "jobs.toml", "--journal", journalPath, "--output", "json"], in: directory)
+        let jobs = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [[String: Any]])
+        #expect(jobs.first?["last_run_id"] as? String == finished.id)
+        #expect(jobs.first?["last_exit_code"] as? Int == 0)
+        #expect(jobs.first?["paused"] as? Bool == false)
+        #expect((jobs.first?["next_fire"] as? String)?.hasSuffix(":00:00Z") == true)
+    }
+
+    @Test func aPausedJobShowsHowToResumeAndResumes() async throws {
+        let directory = try Self.workspace("""
+            [[job]]
+            name = "fragile"
+            cron = "*/5 * * * *"
+            script = "job.lua"
+            pause_after_failures = 2
+            """)
+        let journalPath = directory + "/journal.sqlite"
+        try await Journal(path: journalPath).saveScheduleJob(
+            ScheduleJobEntry(schedule: directory + "/jobs.toml", name: "fragile", lastRunID: "r-9", lastExitCode: 3, consecutiveFailures: 2, paused: true))
+        let paused = try CLI.run(["schedule", "status", "jobs.toml", "--journal", journalPath, "--output", "table"], in: directory)
+        #expect(paused.stdout.contains("paused after 2 failures: cmo schedule resume jobs.toml fragile"))
+        let resumed = try CLI.run(["schedule", "resume", "jobs.toml", "fragile", "--journal", journalPath], in: directory)
+        #expect(resumed.stdout == "fragile: resumed\n")
+        let status = try CLI.run(["schedule", "status", "jobs.toml", "--journal", journalPath, "--output", "table"], in: directory)
+        #expect(status.stdout.contains("  ok"))
+        #expect(!status.stdout.contains("paused"))
+        let unknown = try CLI.run(["schedule", "resume", "jobs.toml", "nope", "--journal", journalPath], in: directory)
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr == "error: no job 'nope' in jobs.toml\n")
+    }
+
+    @Test func scheduledRunsGetTheJobsRunOptions() async throws {
+        let directory = try Self.workspace("""
+            [[job]]
+            name = "careful"
+            cron = "0 * * * *"
+            script = "job.lua"
+            catch_up = "last"
+            dry_run = true
+            max_changes = 10
+            concurrency = 4
+            timeout = 600
+            report = "reports/{run_id}.json"
+            inputs = { sims = "job.lua" }
+            vars = { who = "x" }
+            """)
+        try FileManager.default.createDirectory(atPath: directory + "/reports", withIntermediateDirectories: true)
+        let journalPath = directory + "/journal.sqlite"
+        let journal = try Journal(path: journalPath)
+        try await journal.saveScheduleJob(
+            ScheduleJobEntry(schedule: directory + "/jobs.toml", name: "careful", scheduledThrough: Date().addingTimeInterval(-2 * 3600)))
+        let (daemon, _, _) = try CLI.start(["schedule", "jobs.toml", "--journal", journalPath], in: directory)
+        var run: RunEntry?
+        while daemon.isRunning, run?.exitCode == nil {
+            run = try journal.runs(limit: 1).first
+            if run?.exitCode == nil { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        kill(daemon.processIdentifier, SIGTERM)
+        daemon.waitUntilExit()
+        let finished = try #require(run)
+        #expect(finished.dryRun)
+        #expect(finished.inputs["sims"]?.path == directory + "/job.lua")
+        let report = try Data(contentsOf: URL(fileURLWithPath: directory + "/reports/\(finished.id).json"))
+        let document = try #require(try JSONSerialization.jsonObject(with: report) as? [String: Any])
+        #expect(document["run_id"] as? String == finished.id)
+        #expect(document["dry_run"] as? Bool == true)
+    }
+}
