@@ -32,7 +32,7 @@ median() { sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 echo "machine: $(nproc) cores, $(uname -m); fleet $fleet, latency ${latency_ms} ms, async delay 1000 ms, concurrency $concurrency"
 for run in $(seq "$runs"); do
     start_sim "$fleet"
-    read -r wall user sys rss < <(measure "$work/cmo.out" "$cmo" run --stats --concurrency "$concurrency" scripts/bench/fleet_activate.lua)
+    read -r wall user sys rss < <(measure "$work/cmo.out" "$cmo" run --journal "$work/journal-$run.sqlite" --stats --concurrency "$concurrency" scripts/bench/fleet_activate.lua)
     requests=$(sed -n 's/^api: \([0-9]*\) requests.*/\1/p' "$work/cmo.out")
     sim_stop
     echo "cmo    run $run: wall ${wall}s cpu $(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')s rss $((rss / 1024))MiB requests $requests   $(grep '^activated' "$work/cmo.out")"
@@ -53,7 +53,7 @@ echo "curl loop, 200 SIMs: wall ${curl_wall}s"
 
 for size in 1000 100000; do
     start_sim "$size"
-    read -r _ _ _ rss < <(measure "$work/list.out" "$cmo" run scripts/bench/fleet_list.lua)
+    read -r _ _ _ rss < <(measure "$work/list.out" "$cmo" run --no-journal scripts/bench/fleet_list.lua)
     sim_stop
     echo "$rss" > "$work/list.$size"
     echo "cmo listing $size products: rss $((rss / 1024))MiB ($(cat "$work/list.out"))"
