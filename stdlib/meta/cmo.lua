@@ -48,6 +48,7 @@ cmo = {}
 ---@field state "completed"|"accepted" completed: sync backend (or waited); accepted: a monitor runs
 ---@field product? table the changed sub-product (sync backends)
 ---@field monitor? cmo.Monitor
+---@field replayed? boolean true when a resumed run took this result from the journal (then no `product`)
 
 ---@class cmo.MonitorOptions
 ---@field timeout? number seconds (default: 120)
