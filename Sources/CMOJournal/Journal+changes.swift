@@ -56,3 +56,20 @@ extension Journal {
         }
     }
 }
+
+extension Journal {
+    /// How many changes of run `runID` are in `state`; with `async`, only those of (a)synchronous backends; with
+    /// `answered`, only those whose request got (or did not get) an HTTP answer in this run.
+    public func count(
+        ofRun runID: String, state: ChangeEntry.State, async: Bool? = nil, answered: Bool? = nil
+    ) throws(JournalError) -> Int {
+        try read { db in
+            var request = ChangeEntry.filter(Column("run_id") == runID && Column("state") == state.rawValue)
+            if let async { request = request.filter(Column("async") == async) }
+            if let answered {
+                request = request.filter(answered ? Column("http_status") != nil : Column("http_status") == nil)
+            }
+            return try request.fetchCount(db)
+        }
+    }
+}

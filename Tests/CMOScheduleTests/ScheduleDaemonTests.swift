@@ -114,6 +114,24 @@ struct ScheduleDaemonTests {
         await harness.stop()
     }
 
+    @Test func firesAcrossTheSpringChangeInTheJobsTimeZone() async {
+        var job = Self.job("nightly", cron: "30 2 * * *")
+        job.timeZone = zone("Europe/Berlin")
+        // Saturday 2027-03-27, noon UTC; that night Berlin skips from 02:00 to 03:00.
+        let harness = Harness(jobs: [job], now: "2027-03-27T12:00:00Z")
+        await harness.start()
+        // 02:30 does not exist on the 28th: the job fires once, at 03:00 CEST (01:00 UTC).
+        #expect(harness.clock.sleeperDeadlines == [instant("2027-03-28T01:00:00Z")])
+        await harness.probe.finish("nightly", at: instant("2027-03-28T01:00:00Z"), .success("run-1"))
+        harness.clock.advance(to: instant("2027-03-28T01:00:00Z"))
+        #expect(await harness.next() == .started(job: "nightly", fireTime: instant("2027-03-28T01:00:00Z"), catchUp: false))
+        #expect(await harness.next() == .finished(job: "nightly", fireTime: instant("2027-03-28T01:00:00Z"), outcome: .success("run-1")))
+        await harness.clock.waitForSleepers(1)
+        // The next night is summer time: 02:30 CEST is 00:30 UTC.
+        #expect(harness.clock.sleeperDeadlines == [instant("2027-03-29T00:30:00Z")])
+        await harness.stop()
+    }
+
     @Test func firesEachJobOnItsOwnSchedule() async {
         let harness = Harness(jobs: [Self.job("a", cron: "0 * * * *"), Self.job("b", cron: "30 * * * *")], now: "2024-06-01T10:05:00Z")
         await harness.start()

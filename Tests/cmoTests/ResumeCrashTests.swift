@@ -74,11 +74,13 @@ import Glibc
         })
 
         // Kill points, each a condition on the journal of the run in progress.
-        let killPoints: [(name: String, when: ([ChangeEntry]) -> Bool)] = [
+        let killPoints: [(name: String, when: (String) throws -> Bool)] = [
             ("before any change", { _ in true }),
-            ("while monitors are in progress", { changes in changes.contains { $0.state == .accepted } }),
-            ("after async changes completed", { changes in changes.filter { $0.async && $0.state == .changed }.count >= 60 }),
-            ("while monitors are in progress again", { changes in changes.contains { $0.state == .accepted } }),
+            ("while monitors are in progress", { run in try journal.count(ofRun: run, state: .accepted) > 0 }),
+            ("after async changes completed", { run in
+                try journal.count(ofRun: run, state: .changed, async: true, answered: true) >= 40
+            }),
+            ("while monitors are in progress again", { run in try journal.count(ofRun: run, state: .accepted) > 0 }),
         ]
         var arguments = ["run", "--journal", journalPath, "--input", "plan=plan.csv", "activate.lua"]
         var runIDs: [String] = []
@@ -88,7 +90,7 @@ import Glibc
             var hit = false
             while process.isRunning, !hit {
                 if let run = try journal.runs(limit: 1).first, !runIDs.contains(run.id) {
-                    hit = point.when(try journal.changes(ofRun: run.id))
+                    hit = try point.when(run.id)
                 }
                 if !hit { try await Task.sleep(for: .milliseconds(15)) }
             }
