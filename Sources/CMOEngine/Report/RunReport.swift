@@ -28,6 +28,8 @@ public final class RunReport: Sendable {
 
     private struct State {
         var records: [ChangeRecord] = []
+        /// Where each `accepted` record waiting on a monitor is, by monitor id (settled in O(1)).
+        var awaiting: [String: Int] = [:]
         var started = 0
         /// Changes that ended `changed` or `failed`, and how many of them failed (for the failure rate).
         var ended = 0
@@ -94,6 +96,9 @@ public final class RunReport: Sendable {
     @discardableResult
     public func record(_ record: ChangeRecord) -> String? {
         state.withLock { state in
+            if record.outcome == .accepted, let monitorID = record.monitorID {
+                state.awaiting[monitorID] = state.records.count
+            }
             state.records.append(record)
             state.count(record.outcome)
             guard state.trip == nil, let limit = guards.maxFailureRate, state.ended >= guards.minimumForRate else {
@@ -111,8 +116,7 @@ public final class RunReport: Sendable {
     /// Settles a change recorded as `accepted` once its monitor has ended (`cmo.await_monitor`).
     public func settle(monitorID: String, outcome: ChangeRecord.Outcome, error: String? = nil) {
         state.withLock { state in
-            guard let index = state.records.lastIndex(where: { $0.monitorID == monitorID && $0.outcome == .accepted })
-            else { return }
+            guard let index = state.awaiting.removeValue(forKey: monitorID) else { return }
             state.records[index].outcome = outcome
             state.records[index].error = error
             state.count(outcome)
