@@ -5,7 +5,7 @@ import GRDB
 /// Every write waits until it is durable (the transaction committed), so a change's intent is on disk before its
 /// PATCH goes out. While one transaction commits, the writes that arrive meanwhile queue up and share the next
 /// one: at concurrency 64 the cost of a commit (an fsync of the WAL) is paid once per batch, not once per write.
-/// Each write runs in its own savepoint, so one failing write fails alone.
+/// When a write fails the batch rolls back and its writes run again one transaction each, so it fails alone.
 actor GroupCommitter {
     typealias Write = @Sendable (Database) throws -> Int64
 
@@ -33,22 +33,21 @@ actor GroupCommitter {
             let batch = pending
             pending.removeAll(keepingCapacity: true)
             let writes = batch.map(\.write)
-            let results: [Result<Int64, any Error>]
+            var results: [Result<Int64, any Error>]
             do {
-                results = try await writer.write { db in
-                    writes.map { write in
-                        Result {
-                            var value: Int64 = 0
-                            try db.inSavepoint {
-                                value = try write(db)
-                                return .commit
-                            }
-                            return value
-                        }
+                // The common case: every write of the batch succeeds, in one transaction.
+                let values = try await writer.write { db in try writes.map { try $0(db) } }
+                results = values.map { .success($0) }
+            } catch {
+                // One write failed and rolled the batch back: run each alone, so it fails alone.
+                results = []
+                for write in writes {
+                    do {
+                        results.append(.success(try await writer.write { db in try write(db) }))
+                    } catch {
+                        results.append(.failure(error))
                     }
                 }
-            } catch {
-                results = Array(repeating: .failure(error), count: batch.count)
             }
             for (item, result) in zip(batch, results) { item.done.resume(with: result) }
         }

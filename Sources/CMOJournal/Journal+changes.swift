@@ -5,11 +5,7 @@ extension Journal {
     /// Writes a new change (usually its intent, before the request goes out) and returns it with its row id,
     /// once committed.
     public func insert(_ change: ChangeEntry) async throws(JournalError) -> ChangeEntry {
-        let id = try await write { db in
-            var row = change
-            try row.insert(db)
-            return row.id ?? 0
-        }
+        let id = try await write { db in try change.insertFast(db) }
         var inserted = change
         inserted.id = id
         return inserted
@@ -18,7 +14,7 @@ extension Journal {
     /// Rewrites a change written by ``insert(_:)`` (its answer, its monitor's end), once committed.
     public func update(_ change: ChangeEntry) async throws(JournalError) {
         try await write { db in
-            try change.update(db)
+            try change.updateFast(db)
             return 0
         }
     }
@@ -33,7 +29,7 @@ extension Journal {
                     UPDATE change SET state = ?, error = ?, ended_at = ?
                     WHERE root_id = ? AND monitor_id = ? AND state = 'accepted'
                     """,
-                arguments: [state.rawValue, error, date, rootID, monitorID])
+                arguments: [state.rawValue, error, JournalDate.text(date), rootID, monitorID])
             return 0
         }
     }

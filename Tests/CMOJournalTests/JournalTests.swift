@@ -165,3 +165,39 @@ import Testing
         #expect(id.count == "20261127-161526-203f".count)
     }
 }
+
+/// The hand-written write path reads back exactly as GRDB's own decoding expects.
+@Suite struct ChangeStatementTests {
+    @Test func fastWritesRoundTripThroughTheRecordDecoder() async throws {
+        let journal = try Journal(path: JournalTests.temporaryPath())
+        let run = RunEntry(id: "20261127-130000-0001", scriptPath: "/w.lua", scriptHash: "abc")
+        try await journal.begin(run)
+        var change = ChangeEntry(
+            runID: run.id, rootID: run.rootID, key: "P-1 [ops]", productID: "P-1", iccid: "8949", ops: "[ops]",
+            fromStatus: "INACTIVE", toStatus: "ACTIVE", async: true, state: .intent,
+            intentAt: Date(timeIntervalSince1970: 1_795_796_126.8266))
+        change = try await journal.insert(change)
+        change.state = .accepted
+        change.sentAt = Date(timeIntervalSince1970: 1_795_796_126.9996)
+        change.httpStatus = 202
+        change.monitorID = "m-1"
+        change.correlationID = "c-1"
+        change.error = nil
+        change.endedAt = Date(timeIntervalSince1970: 1_795_796_127)
+        try await journal.update(change)
+        let read = try #require(try journal.changes(ofRun: run.id).first)
+        #expect(read.id == change.id)
+        #expect(read.state == .accepted && read.async && read.httpStatus == 202 && read.monitorID == "m-1")
+        #expect(read.iccid == "8949" && read.fromStatus == "INACTIVE" && read.toStatus == "ACTIVE")
+        // Milliseconds, as GRDB keeps them (sub-millisecond float noise aside).
+        #expect(abs(read.intentAt.timeIntervalSince1970 - 1_795_796_126.827) < 0.0001)
+        #expect(abs((read.sentAt?.timeIntervalSince1970 ?? 0) - 1_795_796_127.0) < 0.0001)
+        #expect(abs((read.endedAt?.timeIntervalSince1970 ?? 0) - 1_795_796_127.0) < 0.0001)
+    }
+
+    @Test func datesAreFormattedAsGRDBDoes() {
+        #expect(JournalDate.text(Date(timeIntervalSince1970: 0)) == "1970-01-01 00:00:00.000")
+        #expect(JournalDate.text(Date(timeIntervalSince1970: 1_795_796_126.826)) == "2026-11-27 16:15:26.826")
+        #expect(JournalDate.text(Date(timeIntervalSince1970: 59.9996)) == "1970-01-01 00:01:00.000")
+    }
+}

@@ -122,7 +122,9 @@ import Glibc
             ["run", "--journal", journalPath, "workflow.lua"], environment: simulator.environment, in: directory)
         var interrupted = false
         while process.isRunning, !interrupted {
-            if let run = try journal.runs(limit: 1).first, try journal.changes(ofRun: run.id).count >= 12 {
+            if let run = try journal.runs(limit: 1).first,
+                try journal.count(ofRun: run.id, state: .changed) + journal.count(ofRun: run.id, state: .accepted) >= 4
+            {
                 kill(process.processIdentifier, SIGINT)
                 interrupted = true
             } else {
