@@ -19,11 +19,26 @@ extension Journal {
         }
     }
 
+    /// Queues an insert (a change that ends without a request: unchanged, skipped, would change, replayed)
+    /// without waiting for its commit.
+    public func insertInBackground(_ change: ChangeEntry) {
+        writeInBackground { db in try change.insertFast(db) }
+    }
+
+    /// Queues a rewrite of a change (its answer, its monitor's end) without waiting for its commit: a lost one
+    /// leaves the intent, which a resumed run resolves by reading first. Applied after every earlier write.
+    public func updateInBackground(_ change: ChangeEntry) {
+        writeInBackground { db in
+            try change.updateFast(db)
+            return 0
+        }
+    }
+
     /// Settles the `accepted` changes of run chain `rootID` waiting on `monitorID`.
     public func settle(
         monitorID: String, rootID: String, state: ChangeEntry.State, error: String?, at date: Date = Date()
-    ) async throws(JournalError) {
-        try await write { db in
+    ) {
+        writeInBackground { db in
             try db.execute(
                 sql: """
                     UPDATE change SET state = ?, error = ?, ended_at = ?

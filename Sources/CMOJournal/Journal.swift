@@ -44,6 +44,19 @@ public final class Journal: Sendable {
         }
     }
 
+    /// Queues `write` for the next commit without waiting for it (see `GroupCommitter`).
+    func writeInBackground(_ write: @escaping @Sendable (Database) throws -> Int64) {
+        committer.enqueue(write)
+    }
+
+    /// Waits until every write queued before this call is committed.
+    public func sync() async throws(JournalError) {
+        try await write { _ in 0 }
+    }
+
+    /// How many writes queued without waiting (answers, monitor ends) failed; `cmo run` warns when any did.
+    public var failedBackgroundWrites: Int { committer.failedInBackground }
+
     /// Reads synchronously.
     func read<T>(_ body: (Database) throws -> T) throws(JournalError) -> T {
         do {

@@ -109,7 +109,8 @@ import Testing
         var change = Self.change(run, key: "a", state: .accepted)
         change.monitorID = "m-1"
         _ = try await journal.insert(change)
-        try await journal.settle(monitorID: "m-1", rootID: run.rootID, state: .failed, error: "monitor_failed: InError")
+        journal.settle(monitorID: "m-1", rootID: run.rootID, state: .failed, error: "monitor_failed: InError")
+        try await journal.sync()
         let settled = try #require(try journal.changes(ofRun: run.id).first)
         #expect(settled.state == .failed)
         #expect(settled.error == "monitor_failed: InError")

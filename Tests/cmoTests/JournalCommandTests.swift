@@ -104,7 +104,9 @@ import Glibc
         #expect(shown.stdout.contains("failed:\n  JASPER-0000 ? -> ACTIVE (failed): http 404: "))
     }
 
-    @Test func sigintLetsRequestsInFlightFinishRecordsThemAndSaysHowToResume() async throws {
+    // Synchronous on purpose: the polling loop owns its thread, so tests blocking the cooperative pool cannot
+    // starve it while the run it watches goes on.
+    @Test func sigintLetsRequestsInFlightFinishRecordsThemAndSaysHowToResume() throws {
         let simulator = try ClientCLI.Simulator(
             ["--latency-ms", "40", "--async-delay-ms", "300", "--in-error-rate", "0"], fleet: 200)
         let directory = try CLI.workspace("""
@@ -128,7 +130,7 @@ import Glibc
                 kill(process.processIdentifier, SIGINT)
                 interrupted = true
             } else {
-                try await Task.sleep(for: .milliseconds(10))
+                Thread.sleep(forTimeInterval: 0.01)
             }
         }
         let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)

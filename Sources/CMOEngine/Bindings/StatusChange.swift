@@ -89,11 +89,11 @@ struct CMOOperations: Sendable {
             outcome.state = result.rawValue
             if let trip = report.record(record) { control.stop(.requested(trip)) }
         }
-        func fail(_ error: CMOError) async {
+        func fail(_ error: CMOError) {
             record.error = error.reportText
             record.correlationID = error.correlationId
             if let monitor = error.monitor { record.monitorID = monitor.id }
-            await change.noteFailure(record, error)
+            change.noteFailure(record, error)
             finish(.failed)
         }
         var sent = false
@@ -106,13 +106,13 @@ struct CMOOperations: Sendable {
             if prior.state.isSettled, let recorded = ChangeRecord.Outcome(prior.state) {
                 record.replayed = true
                 outcome.monitor = prior.monitorID.map { Monitor(id: $0, state: .completed) }
-                await change.note(record, prior.state)
+                change.note(record, prior.state, sent: false)
                 finish(recorded)
                 return outcome
             }
             if prior.state == .accepted, let monitorID = prior.monitorID {
                 outcome.monitor = Monitor(id: monitorID, state: .inProgress)
-                await change.note(record, .accepted)
+                try? await change.write(record, .accepted)
                 guard wait else {
                     finish(.accepted)
                     return outcome
@@ -121,10 +121,10 @@ struct CMOOperations: Sendable {
                     outcome.monitor = try await client.awaitMonitor(
                         Monitor(id: monitorID, state: .inProgress), timeout: timeout ?? monitorTimeout)
                 } catch {
-                    await fail(error)
+                    fail(error)
                     throw error
                 }
-                await change.note(record, .changed)
+                change.note(record, .changed)
                 finish(.changed)
                 return outcome
             }
@@ -148,20 +148,20 @@ struct CMOOperations: Sendable {
                 outcome.product = sim.json
                 if sim.status == target {
                     let result: ChangeRecord.Outcome = sent ? .changed : .unchanged
-                    try await change.write(record, sent ? .changed : .unchanged)
+                    change.note(record, sent ? .changed : .unchanged, sent: sent)
                     finish(result)
                     return outcome
                 }
                 if let onlyIf, sim.status != onlyIf {
                     if sent { throw StatusConflict(message: "'\(bundle)' is \(sim.status ?? "?") now, not \(onlyIf)") }
-                    try await change.write(record, .skipped)
+                    change.note(record, .skipped, sent: false)
                     finish(.skipped)
                     return outcome
                 }
                 if !sent { try reserve() }
                 if dryRun {
                     if record.async { outcome.monitor = Self.dryRunMonitor(iccid: record.iccid ?? bundle) }
-                    try await change.write(record, .wouldChange)
+                    change.note(record, .wouldChange, sent: false)
                     finish(.wouldChange)
                     return outcome
                 }
@@ -172,7 +172,7 @@ struct CMOOperations: Sendable {
                     outcome.product = product
                     outcome.async = false
                     record.async = false
-                    await change.note(record, .changed, httpStatus: 200)
+                    change.note(record, .changed, httpStatus: 200)
                     finish(.changed)
                 case .accepted(let monitor):
                     record.async = true
@@ -180,10 +180,10 @@ struct CMOOperations: Sendable {
                     record.monitorID = monitor.id
                     outcome.monitor = monitor
                     outcome.product = nil
-                    await change.note(record, .accepted, httpStatus: 202)
+                    change.note(record, .accepted, httpStatus: 202)
                     if wait {
                         outcome.monitor = try await client.awaitMonitor(monitor, timeout: timeout ?? monitorTimeout)
-                        await change.note(record, .changed)
+                        change.note(record, .changed)
                         finish(.changed)
                     } else {
                         finish(.accepted)
@@ -195,11 +195,11 @@ struct CMOOperations: Sendable {
                     try await Task.sleep(for: .milliseconds(200 * attempt))
                     continue
                 }
-                await fail(error)
+                fail(error)
                 throw error
             } catch let error as StatusConflict {
                 record.error = "conflict: \(error.message)"
-                await change.note(record, .failed)
+                change.note(record, .failed)
                 finish(.failed)
                 throw error
             } catch let error as JournalError {
@@ -265,7 +265,7 @@ struct CMOOperations: Sendable {
                 return Self.results(state: "accepted", monitor: monitor, product: nil)
             }
             let final = try await client.awaitMonitor(monitor, timeout: timeout ?? monitorTimeout)
-            await change.note(record, .changed)
+            change.note(record, .changed)
             finish(.changed)
             return Self.results(state: "completed", monitor: final, product: nil)
         }
@@ -277,7 +277,7 @@ struct CMOOperations: Sendable {
                 record.monitorID = prior.monitorID
                 if prior.state.isSettled, let recorded = ChangeRecord.Outcome(prior.state) {
                     record.replayed = true
-                    await change.note(record, prior.state)
+                    change.note(record, prior.state, sent: false)
                     finish(recorded)
                     let accepted = prior.state == .wouldChange && prior.async
                     let monitor = prior.monitorID.map { Monitor(id: $0, state: accepted ? .inProgress : .completed) }
@@ -285,11 +285,11 @@ struct CMOOperations: Sendable {
                         state: accepted ? "accepted" : "completed", monitor: monitor, product: nil, replayed: true)
                 }
                 if prior.state == .accepted, let monitorID = prior.monitorID {
-                    await change.note(record, .accepted)
+                    try? await change.write(record, .accepted)
                     return try await awaitAccepted(Monitor(id: monitorID, state: .inProgress))
                 }
                 if prior.state == .intent, let current = try await resolveIntent(id: id, bundle: bundle, ops: ops) {
-                    await change.note(record, .changed)
+                    change.note(record, .changed)
                     finish(.changed)
                     return Self.results(state: "completed", monitor: nil, product: current)
                 }
@@ -306,7 +306,7 @@ struct CMOOperations: Sendable {
                     sim = .object(members)
                 }
                 if record.async { record.monitorID = Self.dryRunMonitor(iccid: record.iccid ?? bundle).id }
-                try await change.write(record, .wouldChange)
+                change.note(record, .wouldChange, sent: false)
                 finish(.wouldChange)
                 if record.async {
                     let monitor = Self.dryRunMonitor(iccid: record.iccid ?? bundle)
@@ -318,20 +318,20 @@ struct CMOOperations: Sendable {
             case .completed(let product):
                 record.iccid = product.iccid
                 record.async = false
-                await change.note(record, .changed, httpStatus: 200)
+                change.note(record, .changed, httpStatus: 200)
                 finish(.changed)
                 return Self.results(state: "completed", monitor: nil, product: product)
             case .accepted(let monitor):
                 record.async = true
                 record.monitorID = monitor.id
                 record.iccid = monitor.id.split(separator: "-").first.map(String.init)
-                await change.note(record, .accepted, httpStatus: 202)
+                change.note(record, .accepted, httpStatus: 202)
                 return try await awaitAccepted(monitor)
             }
         } catch let error as CMOError {
             record.error = error.reportText
             record.correlationID = error.correlationId
-            await change.noteFailure(record, error)
+            change.noteFailure(record, error)
             finish(.failed)
             throw error
         } catch let error as JournalError {
@@ -340,7 +340,7 @@ struct CMOOperations: Sendable {
             throw error
         } catch let error as StatusConflict {
             record.error = "conflict: \(error.message)"
-            await change.note(record, .failed)
+            change.note(record, .failed)
             finish(.failed)
             throw error
         }
@@ -383,7 +383,7 @@ struct CMOOperations: Sendable {
             if error.kind == .monitorFailed {
                 report.settle(monitorID: id, outcome: .failed, error: error.reportText)
                 if let journal {
-                    try? await journal.journal.settle(
+                    journal.journal.settle(
                         monitorID: id, rootID: journal.run.rootID, state: .failed, error: error.reportText)
                 }
             }
@@ -391,7 +391,7 @@ struct CMOOperations: Sendable {
         }
         report.settle(monitorID: id, outcome: .changed)
         if let journal {
-            try? await journal.journal.settle(monitorID: id, rootID: journal.run.rootID, state: .changed, error: nil)
+            journal.journal.settle(monitorID: id, rootID: journal.run.rootID, state: .changed, error: nil)
         }
         return monitor
     }

@@ -22,12 +22,53 @@ struct JournaledChange {
         if let state = prior?.state, state == .intent || state == .accepted { open = state }
     }
 
-    /// Writes the change as `record` describes it, in `state`, and waits until it is durable. Throws when the
-    /// journal cannot be written: an intent that is not on disk must not be followed by its request.
+    /// Writes the change as `record` describes it, in `state`, and waits until it is durable: the intent before a
+    /// request, and rows that later answers will update. Throws when the journal cannot be written: an intent that
+    /// is not on disk must not be followed by its request.
     mutating func write(
         _ record: ChangeRecord, _ state: ChangeEntry.State, httpStatus: Int? = nil, sent: Bool = false
     ) async throws(JournalError) {
         guard let journal else { return }
+        let row = self.row(record, state, httpStatus: httpStatus, sent: sent, in: journal)
+        if row.id == nil {
+            entry = try await journal.journal.insert(row)
+        } else {
+            try await journal.journal.update(row)
+            entry = row
+        }
+        track(state)
+    }
+
+    /// Records the change as `record` describes it, in `state`, without waiting: an answer, a monitor's end, or a
+    /// change that ends without a request. A write lost to a crash leaves the intent, which a resumed run
+    /// resolves by reading first; one that fails is counted (``Journal/failedBackgroundWrites``).
+    mutating func note(
+        _ record: ChangeRecord, _ state: ChangeEntry.State, httpStatus: Int? = nil, sent: Bool = true
+    ) {
+        guard let journal else { return }
+        let row = self.row(record, state, httpStatus: httpStatus, sent: sent, in: journal)
+        if row.id == nil {
+            // Only rows no later answer updates are inserted this way (they would need the row id).
+            journal.journal.insertInBackground(row)
+        } else {
+            journal.journal.updateInBackground(row)
+        }
+        entry = row
+        track(state)
+    }
+
+    /// Records a failure. While the outcome is open (a request went out and may have been applied, or a
+    /// monitor was still running) and the error does not settle it, the change stays `intent` or `accepted`
+    /// (with the error), so a resumed run reads (or polls) before it patches again; otherwise it is `failed`.
+    mutating func noteFailure(_ record: ChangeRecord, _ error: CMOError) {
+        let unsettled = error.kind != .monitorFailed && (error.leavesOutcomeOpen || error.kind == .monitorTimeout)
+        let state = unsettled ? open ?? .failed : .failed
+        note(record, state, httpStatus: error.status, sent: open != nil)
+    }
+
+    private func row(
+        _ record: ChangeRecord, _ state: ChangeEntry.State, httpStatus: Int?, sent: Bool, in journal: RunJournal
+    ) -> ChangeEntry {
         var row =
             entry
             ?? ChangeEntry(
@@ -44,30 +85,11 @@ struct JournaledChange {
         if let httpStatus { row.httpStatus = httpStatus }
         if sent, row.sentAt == nil { row.sentAt = Date() }
         if state != .intent && state != .accepted { row.endedAt = Date() }
-        if row.id == nil {
-            entry = try await journal.journal.insert(row)
-        } else {
-            try await journal.journal.update(row)
-            entry = row
-        }
+        return row
+    }
+
+    private mutating func track(_ state: ChangeEntry.State) {
         open = state == .intent || state == .accepted ? state : nil
-    }
-
-    /// ``write(_:_:httpStatus:sent:)`` for an answer that came after the request: a failure to write it leaves the
-    /// intent in place, which a resumed run resolves by reading the product, so it is not an error of the change.
-    mutating func note(
-        _ record: ChangeRecord, _ state: ChangeEntry.State, httpStatus: Int? = nil, sent: Bool = true
-    ) async {
-        try? await write(record, state, httpStatus: httpStatus, sent: sent)
-    }
-
-    /// Records a failure. While the outcome is open (a request went out and may have been applied, or a
-    /// monitor was still running) and the error does not settle it, the change stays `intent` or `accepted`
-    /// (with the error), so a resumed run reads (or polls) before it patches again; otherwise it is `failed`.
-    mutating func noteFailure(_ record: ChangeRecord, _ error: CMOError) async {
-        let unsettled = error.kind != .monitorFailed && (error.leavesOutcomeOpen || error.kind == .monitorTimeout)
-        let state = unsettled ? open ?? .failed : .failed
-        await note(record, state, httpStatus: error.status, sent: open != nil)
     }
 }
 

@@ -202,6 +202,10 @@ struct RunCommand: AsyncParsableCommand {
         } catch {
             FileOutput.standardError.write("cmo: warning: \(error.message)\n")
         }
+        if let failed = runJournal?.journal.failedBackgroundWrites, failed > 0 {
+            FileOutput.standardError.write(
+                "cmo: warning: \(failed) journal writes failed; a resume reads those changes from the server first\n")
+        }
         if stats, let counters = runner.apiStatistics {
             FileOutput.standardError.write(
                 "api: \(counters.requests) requests, \(counters.retries) retries, \(counters.rateLimited) answered 429, "
