@@ -41,10 +41,10 @@ extension Journal {
         writeInBackground { db in
             try db.execute(
                 sql: """
-                    UPDATE change SET state = ?, error = ?, ended_at = ?
-                    WHERE root_id = ? AND monitor_id = ? AND state = 'accepted'
+                    UPDATE change INDEXED BY change_monitor SET state = ?, error = ?, ended_at = ?
+                    WHERE monitor_id = ? AND root_id = ? AND state = 'accepted'
                     """,
-                arguments: [state.rawValue, error, JournalDate.text(date), rootID, monitorID])
+                arguments: [state.rawValue, error, JournalDate.text(date), monitorID, rootID])
             return 0
         }
     }

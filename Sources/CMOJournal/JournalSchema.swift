@@ -61,6 +61,11 @@ enum JournalSchema {
             // cmo.await_monitor settles changes by monitor id: without this, every settle scans the table.
             try db.execute(sql: "CREATE INDEX change_monitor ON change(monitor_id) WHERE monitor_id IS NOT NULL")
         }
+        migrator.registerMigration("v3: index changes by root only") { db in
+            // Resumes read a chain's changes by root and match keys in memory: the long keys need no index.
+            try db.execute(sql: "DROP INDEX change_root_key")
+            try db.create(index: "change_root", on: ChangeEntry.databaseTableName, columns: ["root_id"])
+        }
         return migrator
     }
 }
