@@ -34,6 +34,10 @@ public final class Journal: Sendable {
         committer = GroupCommitter(writer: pool)
     }
 
+    deinit {
+        committer.close()
+    }
+
     /// Runs `write` durably (see the type's notes) and returns what it returns.
     @discardableResult
     func write(_ write: @escaping @Sendable (Database) throws -> Int64) async throws(JournalError) -> Int64 {
