@@ -88,7 +88,7 @@ final class GroupCommitter: @unchecked Sendable {
             if let oldest = oldestBackground {
                 let due = oldest.addingTimeInterval(Self.linger)
                 if Date() >= due { break }
-                condition.wait(until: due)
+                _ = condition.wait(until: due)
             } else {
                 condition.wait()
             }
