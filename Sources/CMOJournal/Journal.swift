@@ -25,6 +25,8 @@ public final class Journal: Sendable {
             configuration.busyMode = .timeout(10)
             configuration.prepareDatabase { db in
                 try db.execute(sql: "PRAGMA synchronous = FULL")
+                // Writes are appends: a small page cache keeps a long run's memory flat.
+                try db.execute(sql: "PRAGMA cache_size = -512")
             }
             pool = try DatabasePool(path: path, configuration: configuration)
             try JournalSchema.migrator.migrate(pool)

@@ -23,7 +23,8 @@ enum JournalSchema {
                 table.column("pid", .integer).notNull()
             }
             try db.create(table: ChangeEntry.databaseTableName) { table in
-                table.autoIncrementedPrimaryKey("id")
+                // A plain rowid key (no AUTOINCREMENT: that would update sqlite_sequence on every insert).
+                table.primaryKey("id", .integer)
                 table.column("run_id", .text).notNull().indexed().references(RunEntry.databaseTableName)
                 table.column("root_id", .text).notNull()
                 table.column("key", .text).notNull()
@@ -42,7 +43,9 @@ enum JournalSchema {
                 table.column("correlation_id", .text)
                 table.column("ended_at", .datetime)
             }
-            try db.create(index: "change_root_key", on: ChangeEntry.databaseTableName, columns: ["root_id", "key"])
+            // Resumes read a chain's changes by root and match keys in memory; await_monitor settles by monitor.
+            try db.create(index: "change_root", on: ChangeEntry.databaseTableName, columns: ["root_id"])
+            try db.execute(sql: "CREATE INDEX change_monitor ON change(monitor_id) WHERE monitor_id IS NOT NULL")
             try db.create(table: ScheduleJobEntry.databaseTableName) { table in
                 table.column("schedule", .text).notNull()
                 table.column("name", .text).notNull()
@@ -56,15 +59,6 @@ enum JournalSchema {
                 table.column("paused", .boolean).notNull()
                 table.primaryKey(["schedule", "name"])
             }
-        }
-        migrator.registerMigration("v2: index changes by monitor") { db in
-            // cmo.await_monitor settles changes by monitor id: without this, every settle scans the table.
-            try db.execute(sql: "CREATE INDEX change_monitor ON change(monitor_id) WHERE monitor_id IS NOT NULL")
-        }
-        migrator.registerMigration("v3: index changes by root only") { db in
-            // Resumes read a chain's changes by root and match keys in memory: the long keys need no index.
-            try db.execute(sql: "DROP INDEX change_root_key")
-            try db.create(index: "change_root", on: ChangeEntry.databaseTableName, columns: ["root_id"])
         }
         return migrator
     }
