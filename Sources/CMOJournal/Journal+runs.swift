@@ -14,13 +14,16 @@ extension Journal {
     public func finish(
         runID id: String, exitCode: Int32, stopReason: String?, counts: [String: Int], at date: Date = Date()
     ) async throws(JournalError) {
+        let countsText: String
+        do {
+            countsText = try JournalJSON.text(counts)
+        } catch {
+            throw JournalError(.storage, "cannot encode the run's counts: \(error)")
+        }
         try await write { db in
-            guard var run = try RunEntry.fetchOne(db, key: id) else { return 0 }
-            run.endedAt = date
-            run.exitCode = exitCode
-            run.stopReason = stopReason
-            run.counts = counts
-            try run.update(db)
+            try db.execute(
+                sql: "UPDATE run SET ended_at = ?, exit_code = ?, stop_reason = ?, counts = ? WHERE id = ?",
+                arguments: [JournalDate.text(date), exitCode, stopReason, countsText, id])
             return 0
         }
     }

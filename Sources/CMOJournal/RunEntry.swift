@@ -77,14 +77,32 @@ public struct RunEntry: Codable, Sendable, Equatable, FetchableRecord, Persistab
     /// How long the run took, if it ended.
     public var seconds: Double? { endedAt.map { $0.timeIntervalSince(startedAt) } }
 
-    /// A new run id for a run starting at `date`.
+    /// A new run id for a run starting at `date`: `20261127-161200-3fa9` (UTC).
     public static func makeID(at date: Date = Date()) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        func two(_ value: Int?) -> String { String(format: "%02d", value ?? 0) }
-        let suffix = String(format: "%04x", UInt16.random(in: 0...UInt16.max))
-        return "\(parts.year ?? 0)\(two(parts.month))\(two(parts.day))-\(two(parts.hour))\(two(parts.minute))"
-            + "\(two(parts.second))-\(suffix)"
+        // From the journal's own date text (no Calendar: loading ICU's calendar data costs megabytes of RSS).
+        let text = JournalDate.text(date)
+        let digits = text.filter(\.isNumber)
+        let suffix = String(UInt16.random(in: 0...UInt16.max), radix: 16)
+        return String(digits.prefix(8)) + "-" + String(digits.dropFirst(8).prefix(6)) + "-"
+            + String(repeating: "0", count: 4 - suffix.count) + suffix
+    }
+
+    /// Writes dates as the journal's text (GRDB's own encoding goes through ICU's `DateFormatter`).
+    public func encode(to container: inout PersistenceContainer) throws {
+        container["id"] = id
+        container["root_id"] = rootID
+        container["resumed_from"] = resumedFrom
+        container["script_path"] = scriptPath
+        container["script_hash"] = scriptHash
+        container["vars"] = try JournalJSON.text(vars)
+        container["inputs"] = try JournalJSON.text(inputs)
+        container["dry_run"] = dryRun
+        container["job"] = job
+        container["started_at"] = JournalDate.text(startedAt)
+        container["ended_at"] = endedAt.map(JournalDate.text)
+        container["exit_code"] = exitCode
+        container["stop_reason"] = stopReason
+        container["counts"] = try JournalJSON.text(counts)
+        container["pid"] = pid
     }
 }
