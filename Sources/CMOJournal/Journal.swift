@@ -29,7 +29,7 @@ public final class Journal: Sendable {
                 try db.execute(sql: "PRAGMA cache_size = -512")
             }
             pool = try DatabasePool(path: path, configuration: configuration)
-            try JournalSchema.migrator.migrate(pool)
+            try Self.migrate(pool)
         } catch {
             throw JournalError(.unavailable, "cannot open the journal at \(path): \(Self.describe(error))")
         }
@@ -71,6 +71,22 @@ public final class Journal: Sendable {
             throw error
         } catch {
             throw JournalError(.storage, "cannot read the journal at \(path): \(Self.describe(error))")
+        }
+    }
+
+    /// Migrates, tolerating another process migrating the same new file at the same moment: the migrator reads
+    /// which migrations ran before it takes the write lock, so the slower one fails (`table ... already exists`);
+    /// trying again finds the migrations applied.
+    private static func migrate(_ pool: DatabasePool) throws {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                try JournalSchema.migrator.migrate(pool)
+                return
+            } catch where attempt < 5 {
+                Thread.sleep(forTimeInterval: 0.05 * Double(attempt))
+            }
         }
     }
 

@@ -202,3 +202,19 @@ import Testing
         #expect(JournalDate.text(Date(timeIntervalSince1970: 59.9996)) == "1970-01-01 00:01:00.000")
     }
 }
+
+/// Two processes (here: two connections at once) opening a new journal together both get a usable one.
+@Suite struct JournalOpeningTests {
+    @Test func concurrentFirstOpensOfOneFileBothSucceed() async throws {
+        for _ in 0..<10 {
+            let path = JournalTests.temporaryPath()
+            let opened = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for _ in 0..<4 {
+                    group.addTask { (try? Journal(path: path)) != nil }
+                }
+                return try await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(opened == [true, true, true, true])
+        }
+    }
+}

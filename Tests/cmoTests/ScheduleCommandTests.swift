@@ -16,6 +16,37 @@ import Glibc
         return directory
     }
 
+    /// What a daemon started with a missed fire did: its output, and the run it caught up.
+    struct CaughtUp {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+        var run: RunEntry
+    }
+
+    /// Records that the schedule in `directory` was last dealt with hours ago (so its hourly job missed the fire
+    /// at the top of this hour), starts `cmo schedule`, waits for the caught-up run to end, then sends SIGTERM.
+    static func catchUp(job: String, in directory: String) async throws -> CaughtUp {
+        let journalPath = directory + "/journal.sqlite"
+        let journal = try Journal(path: journalPath)
+        let seeded = ScheduleJobEntry(
+            schedule: directory + "/jobs.toml", name: job, scheduledThrough: Date().addingTimeInterval(-3 * 3600))
+        try await journal.saveScheduleJob(seeded)
+        let (daemon, out, errors) = try CLI.start(["schedule", "jobs.toml", "--journal", journalPath], in: directory)
+        var run: RunEntry?
+        // A blocking poll on purpose: it owns its thread, so a busy test pool cannot starve it.
+        while daemon.isRunning, run?.exitCode == nil {
+            run = try journal.runs(limit: 1).first
+            if run?.exitCode == nil { usleep(20_000) }
+        }
+        kill(daemon.processIdentifier, SIGTERM)
+        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        daemon.waitUntilExit()
+        return CaughtUp(
+            status: daemon.terminationStatus, stdout: stdout, stderr: stderr, run: try #require(run, "\(stderr)"))
+    }
+
     @Test func checkPrintsTheNextFiveRunsOfEveryJob() throws {
         let directory = try Self.workspace("""
             [[job]]
@@ -72,26 +103,12 @@ import Glibc
             catch_up_window = "2h"
             """)
         let journalPath = directory + "/journal.sqlite"
-        let journal = try Journal(path: journalPath)
-        // The daemon last dealt with the schedule three hours ago: the fire at the top of this hour was missed.
-        try await journal.saveScheduleJob(
-            ScheduleJobEntry(schedule: directory + "/jobs.toml", name: "hourly", scheduledThrough: Date().addingTimeInterval(-3 * 3600)))
-
-        let (daemon, out, errors) = try CLI.start(["schedule", "jobs.toml", "--journal", journalPath], in: directory)
-        var run: RunEntry?
-        while daemon.isRunning, run?.exitCode == nil {
-            run = try journal.runs(limit: 1).first
-            if run?.exitCode == nil { try await Task.sleep(for: .milliseconds(20)) }
-        }
-        kill(daemon.processIdentifier, SIGTERM)
-        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        daemon.waitUntilExit()
-        #expect(daemon.terminationStatus == 0)
-        #expect(stdout == "hello from the schedule\n")
-        #expect(stderr.contains("catching up the last missed fire"))
-        #expect(stderr.contains("SIGTERM: stopping"))
-        let finished = try #require(run)
+        let caught = try await Self.catchUp(job: "hourly", in: directory)
+        #expect(caught.status == 0)
+        #expect(caught.stdout == "hello from the schedule\n")
+        #expect(caught.stderr.contains("catching up the last missed fire"))
+        #expect(caught.stderr.contains("SIGTERM: stopping"))
+        let finished = caught.run
         #expect(finished.job == "hourly")
         #expect(finished.exitCode == 0)
         #expect(finished.vars == ["who": "the schedule"])
@@ -143,19 +160,7 @@ import Glibc
             vars = { who = "x" }
             """)
         try FileManager.default.createDirectory(atPath: directory + "/reports", withIntermediateDirectories: true)
-        let journalPath = directory + "/journal.sqlite"
-        let journal = try Journal(path: journalPath)
-        try await journal.saveScheduleJob(
-            ScheduleJobEntry(schedule: directory + "/jobs.toml", name: "careful", scheduledThrough: Date().addingTimeInterval(-2 * 3600)))
-        let (daemon, _, _) = try CLI.start(["schedule", "jobs.toml", "--journal", journalPath], in: directory)
-        var run: RunEntry?
-        while daemon.isRunning, run?.exitCode == nil {
-            run = try journal.runs(limit: 1).first
-            if run?.exitCode == nil { try await Task.sleep(for: .milliseconds(20)) }
-        }
-        kill(daemon.processIdentifier, SIGTERM)
-        daemon.waitUntilExit()
-        let finished = try #require(run)
+        let finished = try await Self.catchUp(job: "careful", in: directory).run
         #expect(finished.dryRun)
         #expect(finished.inputs["sims"]?.path == directory + "/job.lua")
         let report = try Data(contentsOf: URL(fileURLWithPath: directory + "/reports/\(finished.id).json"))
