@@ -121,8 +121,12 @@ extension ScheduleDaemon {
 
     /// Records a finished run and carries out the state machine's follow-up (queued fire, pause).
     func runFinished(_ job: ScheduledJob, fireTime: Date, token: Int, outcome: JobRunOutcome) async {
-        inFlight[token] = nil
-        inFlightJobs[token] = nil
+        // The run counts as in flight until its record is saved: a shutdown waits for in-flight runs, and must
+        // not end the process between the run's end and the save (actor reentrancy at `persist`).
+        defer {
+            inFlight[token] = nil
+            inFlightJobs[token] = nil
+        }
         guard var state = states[job.name] else { return }
         let action = state.runFinished(success: outcome.succeeded)
         states[job.name] = state
