@@ -2,8 +2,9 @@ import Foundation
 import GRDB
 
 /// One change a run made or meant to make (table `change`): written before the PATCH is sent (`intent`), updated
-/// when the server answers, and again when its monitor ends.
-public struct ChangeEntry: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+/// when the server answers, and again when its monitor ends. Written with the statements of
+/// `ChangeEntry+statements.swift`, read with GRDB's record decoding.
+public struct ChangeEntry: Codable, Sendable, Equatable, FetchableRecord, TableRecord {
     public static let databaseTableName = "change"
 
     /// Where a change stands.
@@ -79,9 +80,5 @@ public struct ChangeEntry: Codable, Sendable, Equatable, FetchableRecord, Mutabl
         case fromStatus = "from_status", toStatus = "to_status", async, state, intentAt = "intent_at"
         case sentAt = "sent_at", httpStatus = "http_status", monitorID = "monitor_id", error
         case correlationID = "correlation_id", endedAt = "ended_at"
-    }
-
-    public mutating func didInsert(_ inserted: InsertionSuccess) {
-        id = inserted.rowID
     }
 }

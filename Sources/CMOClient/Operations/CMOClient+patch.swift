@@ -5,6 +5,11 @@ extension CMOClient {
     /// The sub-product suffixes a PATCH may name; any other id gets `-simCard` added.
     static let subProductSuffixes = ["-simCard", "-dataConnectivity", "-usageVolume-data", "-terminal"]
 
+    /// The sub-product a PATCH of `id` targets: `id` itself when it names one, else `id-simCard`.
+    public static func subProductID(for id: String) -> String {
+        subProductSuffixes.contains(where: id.hasSuffix) ? id : "\(id)-simCard"
+    }
+
     /// `PATCH product/{id}-simCard` with a JSON Patch (`application/json-patch+json`).
     ///
     /// - Parameters:
@@ -15,7 +20,7 @@ extension CMOClient {
     /// - Throws: `CMOError`. The PATCH is retried after 429 and 503 (not processed); after a lost connection only
     ///   when every op is `replace` or `test`, else the error is `.outcomeUnknown` and the caller should re-read.
     public func patch(id: String, ops: [JSONPatchOperation]) async throws(CMOError) -> PatchResult {
-        let target = Self.subProductSuffixes.contains(where: id.hasSuffix) ? id : "\(id)-simCard"
+        let target = Self.subProductID(for: id)
         let body = JSONValue.array(ops.map(\.json)).serializedBytes()
         let outcome = try await send(
             APIRequest(

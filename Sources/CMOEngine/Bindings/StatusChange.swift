@@ -296,7 +296,7 @@ struct CMOOperations: Sendable {
             }
             try reserve()
             if dryRun {
-                let targetID = Self.subProductSuffixes.contains(where: id.hasSuffix) ? id : id + "-simCard"
+                let targetID = CMOClient.subProductID(for: id)
                 let product = try await client.product(id: bundle)
                 var sim = Self.subProducts(of: product).first { $0["id"]?.stringValue == targetID } ?? .null
                 record.iccid = product.iccid
@@ -350,7 +350,7 @@ struct CMOOperations: Sendable {
     /// `PENDING_` status) and returns it when every `replace`/`add`/`remove` of `ops` already holds, or nil when
     /// the change still has to be sent.
     private func resolveIntent(id: String, bundle: String, ops: [JSONPatchOperation]) async throws -> JSONValue? {
-        let targetID = Self.subProductSuffixes.contains(where: id.hasSuffix) ? id : id + "-simCard"
+        let targetID = CMOClient.subProductID(for: id)
         var deadline: ContinuousClock.Instant?
         while true {
             let product = try await client.product(id: bundle)
@@ -422,7 +422,6 @@ struct CMOOperations: Sendable {
     }
 
     static let dryRunMonitorPrefix = "dry-run-"
-    static let subProductSuffixes = ["-simCard", "-dataConnectivity", "-usageVolume-data", "-terminal"]
 
     /// The sub-products of a bundle, from `productRelationship`.
     static func subProducts(of product: JSONValue) -> [JSONValue] {

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A clock that only moves when told to, for deterministic tests without real sleeping.
 ///
@@ -34,11 +35,11 @@ public final class ManualScheduleClock: ScheduleClock {
         }
     }
 
-    private let state: LockedState<State>
+    private let state: Mutex<State>
 
     /// A clock reading `now` until advanced.
     public init(now: Date) {
-        state = LockedState(State(now: now))
+        state = Mutex(State(now: now))
     }
 
     public func now() -> Date {

@@ -268,10 +268,12 @@ struct RunCommand: AsyncParsableCommand {
         } catch {
             throw ErrorReport.usage(error.message)
         }
+        // Hash each file once: the comparison and the new run's row use the same figures.
+        let scriptHash = ContentHash.ofFile(prior.scriptPath)
+        let inputs = prior.inputs.mapValues { RunEntry.InputFile(path: $0.path, hash: ContentHash.ofFile($0.path)) }
         var changed: [String] = []
-        if ContentHash.ofFile(prior.scriptPath) != prior.scriptHash { changed.append("the script \(prior.scriptPath)") }
-        for (name, input) in prior.inputs.sorted(by: { $0.key < $1.key })
-        where ContentHash.ofFile(input.path) != input.hash {
+        if scriptHash != prior.scriptHash { changed.append("the script \(prior.scriptPath)") }
+        for (name, input) in prior.inputs.sorted(by: { $0.key < $1.key }) where inputs[name]?.hash != input.hash {
             changed.append("input '\(name)' (\(input.path))")
         }
         if !changed.isEmpty, !force {
@@ -281,9 +283,8 @@ struct RunCommand: AsyncParsableCommand {
         }
         let entry = RunEntry(
             id: id, rootID: prior.rootID, resumedFrom: prior.id, scriptPath: prior.scriptPath,
-            scriptHash: ContentHash.ofFile(prior.scriptPath) ?? prior.scriptHash, vars: prior.vars,
-            inputs: prior.inputs.mapValues { RunEntry.InputFile(path: $0.path, hash: ContentHash.ofFile($0.path)) },
-            dryRun: prior.dryRun, job: prior.job)
+            scriptHash: scriptHash ?? prior.scriptHash, vars: prior.vars, inputs: inputs, dryRun: prior.dryRun,
+            job: prior.job)
         return Plan(
             script: prior.scriptPath, vars: prior.vars, inputs: prior.inputs.mapValues(\.path), dryRun: prior.dryRun,
             journal: (journal, entry))

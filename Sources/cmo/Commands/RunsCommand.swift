@@ -38,7 +38,7 @@ struct RunsCommand: AsyncParsableCommand {
             }
             switch output.resolved {
             case .json:
-                StandardStreams.out(try RunHistoryFormat.json(runs.map(RunHistoryFormat.summary)))
+                StandardStreams.out(RunHistoryFormat.json(runs.map(RunHistoryFormat.summary)))
             case .table:
                 if runs.isEmpty {
                     StandardStreams.out("no runs in \(journal.resolvedPath)")
@@ -88,7 +88,7 @@ struct RunsCommand: AsyncParsableCommand {
             case .json:
                 var document = RunHistoryFormat.summary(run)
                 document["changes"] = .array(listed.map(RunHistoryFormat.change))
-                StandardStreams.out(try RunHistoryFormat.json(document))
+                StandardStreams.out(RunHistoryFormat.json(document))
             case .table:
                 StandardStreams.out(RunHistoryFormat.text(run, changes: changes, listed: listed, all: all))
             }

@@ -105,11 +105,11 @@ enum RunHistoryFormat {
         return parts.suffix(2).joined(separator: "/")
     }
 
-    static func json(_ value: JSONObject) throws -> String {
+    static func json(_ value: JSONObject) -> String {
         JSONValue.object(value).serialized(pretty: true)
     }
 
-    static func json(_ values: [JSONObject]) throws -> String {
+    static func json(_ values: [JSONObject]) -> String {
         JSONValue.array(values.map(JSONValue.object)).serialized(pretty: true)
     }
 }
