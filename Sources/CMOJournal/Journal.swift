@@ -28,8 +28,11 @@ public final class Journal: Sendable {
                 // Writes are appends: a small page cache keeps a long run's memory flat.
                 try db.execute(sql: "PRAGMA cache_size = -512")
             }
-            pool = try DatabasePool(path: path, configuration: configuration)
-            try Self.migrate(pool)
+            pool = try Self.whileHoldingOpenLock(directory: directory) {
+                let pool = try DatabasePool(path: path, configuration: configuration)
+                try JournalSchema.migrator.migrate(pool)
+                return pool
+            }
         } catch {
             throw JournalError(.unavailable, "cannot open the journal at \(path): \(Self.describe(error))")
         }
@@ -74,20 +77,17 @@ public final class Journal: Sendable {
         }
     }
 
-    /// Migrates, tolerating another process migrating the same new file at the same moment: the migrator reads
-    /// which migrations ran before it takes the write lock, so the slower one fails (`table ... already exists`);
-    /// trying again finds the migrations applied.
-    private static func migrate(_ pool: DatabasePool) throws {
-        var attempt = 0
-        while true {
-            attempt += 1
-            do {
-                try JournalSchema.migrator.migrate(pool)
-                return
-            } catch where attempt < 5 {
-                Thread.sleep(forTimeInterval: 0.05 * Double(attempt))
-            }
-        }
+    /// Runs `open` while holding an exclusive advisory lock (`flock`) on the journal's directory, so processes
+    /// opening the same new journal at once take turns: switching a new file to WAL mode and migrating it both
+    /// fail with "database is locked" (no busy wait applies) when another connection does the same at that moment.
+    /// The lock is held for the open only; it never blocks a reader or writer of an open journal.
+    private static func whileHoldingOpenLock<T>(directory: String, _ open: () throws -> T) throws -> T {
+        let descriptor = Foundation.open(directory.isEmpty ? "." : directory, O_RDONLY)
+        guard descriptor >= 0 else { return try open() }
+        defer { close(descriptor) }
+        while flock(descriptor, LOCK_EX) != 0 && errno == EINTR {}
+        defer { flock(descriptor, LOCK_UN) }
+        return try open()
     }
 
     static func describe(_ error: any Error) -> String {

@@ -206,7 +206,7 @@ import Testing
 /// Two processes (here: two connections at once) opening a new journal together both get a usable one.
 @Suite struct JournalOpeningTests {
     @Test func concurrentFirstOpensOfOneFileBothSucceed() async throws {
-        for _ in 0..<10 {
+        for _ in 0..<40 {
             let path = JournalTests.temporaryPath()
             let opened = try await withThrowingTaskGroup(of: Bool.self) { group in
                 for _ in 0..<4 {
