@@ -60,6 +60,7 @@ let package = Package(
         .target(
             name: "CMOSimulator",
             dependencies: [
+                .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -18,7 +18,7 @@ import Testing
     @Test func listingFetchesEveryPageAndEndsOnTheShortOne() async throws {
         try await withSimulator { sim, client in
             var ids: [String] = []
-            for try await entity in client.list(fields: ["id"], pageSize: 7) {
+            for try await entity in client.list(fields: ["id"], pageSize: 7, readAhead: 1) {
                 ids.append(entity["id"]?.stringValue ?? "")
             }
             #expect(ids == sim.products.map(\.id))
@@ -30,8 +30,35 @@ import Testing
     @Test func listingEndsOnAnEmptyPageWhenTheLastPageIsFull() async throws {
         try await withSimulator { sim, client in
             var count = 0
-            for try await _ in client.list(fields: ["id"], pageSize: 20) { count += 1 }
+            for try await _ in client.list(fields: ["id"], pageSize: 20, readAhead: 1) { count += 1 }
             #expect(count == 60)
+            #expect(client.statistics.requests == 4)
+        }
+    }
+
+    /// A consumer faster than the listing makes it read further ahead, up to `readAhead` pages, and still sees every
+    /// product once, in order; the pages requested past the end are at most `readAhead - 1`.
+    @Test func aFastConsumerReadsAheadUpToTheLimit() async throws {
+        try await withSimulator(SimulatorConfiguration(fleetSize: 60, seed: 11, latencyMilliseconds: 30)) { sim, client in
+            var ids: [String] = []
+            for try await entity in client.list(fields: ["id"], pageSize: 5, readAhead: 3) {
+                ids.append(entity["id"]?.stringValue ?? "")
+            }
+            #expect(ids == sim.products.map(\.id))
+            // Twelve full pages and the empty thirteenth, plus at most two requested past it.
+            #expect((13...15).contains(client.statistics.requests))
+        }
+    }
+
+    /// Waiting for page 2 (30 ms away, while page 1 took microseconds to consume) deepens the read-ahead: pages 3
+    /// and 4 are requested before the consumer gets page 2's first entity.
+    @Test func waitingForAPageRequestsTheNextTwo() async throws {
+        try await withSimulator(SimulatorConfiguration(fleetSize: 60, seed: 11, latencyMilliseconds: 30)) { _, client in
+            var iterator = client.list(fields: ["id"], pageSize: 5, readAhead: 4).makeAsyncIterator()
+            for _ in 0..<6 { _ = try await iterator.next() }  // all of page 1, then the first of page 2
+            // The pages ahead are tasks of their own: give them time to send (the consumer takes nothing more).
+            for _ in 0..<200 where client.statistics.requests < 4 { try await Task.sleep(for: .milliseconds(10)) }
+            // Page 1, page 2, and pages 3 and 4 ahead (token requests are not counted).
             #expect(client.statistics.requests == 4)
         }
     }

@@ -26,6 +26,7 @@ import Testing
             ("cmo.product(nil)", "workflow.lua:1: bad argument #1 to 'product' (string expected, got nil)"),
             ("cmo.list{page_size = '10'}", "workflow.lua:1: bad argument #1 to 'list' (field 'page_size': integer expected, got string)"),
             ("cmo.list{pagesize = 10}", "workflow.lua:1: bad argument #1 to 'list' (invalid option 'pagesize')"),
+            ("cmo.list{read_ahead = 0}", "workflow.lua:1: bad argument #1 to 'list' (field 'read_ahead': must be at least 1)"),
             ("cmo.set_status('x', 'ACTIVE', {onlyif = 'INACTIVE'})", "workflow.lua:1: bad argument #3 to 'set_status' (invalid option 'onlyif')"),
             ("cmo.activate('x', {wait = 'yes'})", "workflow.lua:1: bad argument #2 to 'activate' (field 'wait': boolean expected, got string)"),
             ("cmo.patch('x', {})", "workflow.lua:1: bad argument #2 to 'patch' (non-empty array of operations expected)"),

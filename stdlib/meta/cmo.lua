@@ -32,6 +32,7 @@ cmo = {}
 ---@class cmo.ListOptions
 ---@field fields? string[] fields to fetch (default: all)
 ---@field page_size? integer products per request (default: 100)
+---@field read_ahead? integer most pages requested ahead while the script waits for pages (default: 4; 1 never requests past the end)
 ---@field where? table<string, string|string[]> client-side equality filter, e.g. `{status = "INACTIVE", connectivity_type = "CELLULAR"}`
 
 ---@class cmo.PatchOp

@@ -1,8 +1,12 @@
 import NIOHTTP1
+import Synchronization
 
 /// The products of a tenant as an `AsyncSequence` of entities, fetched a page at a time.
 ///
-/// Pages are requested only when iterated; while one page is consumed, the next is already on its way. The listing
+/// Pages are requested only when iterated; while one page is consumed, the next is already on its way. When the
+/// consumer has to wait for a page (the listing, not the work, is the bottleneck), the iterator reads one more
+/// page ahead, up to ``readAhead`` pages. The API gives no total, so a read-ahead deeper than one may request up to
+/// `readAhead - 1` empty pages past the end; a consumer slower than the listing never causes that. The listing
 /// ends after a short or empty page. Each iteration starts again from page 1.
 public struct ProductListing: AsyncSequence, Sendable {
     public typealias Element = JSONValue
@@ -12,6 +16,8 @@ public struct ProductListing: AsyncSequence, Sendable {
     public let fields: [String]
     /// Entities per page.
     public let pageSize: Int
+    /// The most pages requested ahead of the one being consumed (at least 1).
+    public let readAhead: Int
 
     /// Starts a new pass over the listing, from page 1.
     public func makeAsyncIterator() -> Iterator {
@@ -23,13 +29,16 @@ public struct ProductListing: AsyncSequence, Sendable {
         try await client.page(page, fields: fields, pageSize: pageSize)
     }
 
-    /// Iterates the listing; holds at most the current page and the next one.
+    /// Iterates the listing; holds the current page and at most ``readAhead`` pages requested ahead of it.
     public struct Iterator: AsyncIteratorProtocol {
         private let listing: ProductListing
         private var cursor: PageCursor
         private var buffer: [JSONValue] = []
         private var position = 0
-        private var prefetch: Prefetch?
+        /// Pages requested ahead, in page order.
+        private var ahead: [Prefetch] = []
+        /// How many pages to keep requested ahead: starts at one, grows while the consumer waits for pages.
+        private var depth = 1
 
         init(listing: ProductListing) {
             self.listing = listing
@@ -47,21 +56,26 @@ public struct ProductListing: AsyncSequence, Sendable {
             return buffer[position]
         }
 
-        /// The next page: the prefetched one, or fetched now. Starts the prefetch of the one after.
+        /// The next page: the oldest prefetched one, or fetched now. Then tops up the pages requested ahead.
         private mutating func nextPage() async throws(CMOError) -> [JSONValue]? {
             let entities: [JSONValue]
-            if let prefetch {
-                self.prefetch = nil
-                entities = try await prefetch.value()
-            } else {
+            if ahead.isEmpty {
                 guard let page = cursor.take() else { return nil }
                 entities = try await listing.fetchPage(page)
+            } else {
+                let head = ahead.removeFirst()
+                if !head.hasArrived { depth = Swift.min(depth + 1, listing.readAhead) }
+                entities = try await head.value()
             }
             cursor.received(count: entities.count)
-            if entities.isEmpty { return nil }
-            if let following = cursor.take() {
+            if entities.count < listing.pageSize {
+                // The last page: whatever was requested after it is past the end (dropping cancels it).
+                ahead.removeAll()
+                if entities.isEmpty { return nil }
+            }
+            while ahead.count < depth, let following = cursor.take() {
                 let listing = self.listing
-                prefetch = Prefetch(Task { try await listing.fetchPage(following) })
+                ahead.append(Prefetch { () async throws(CMOError) in try await listing.fetchPage(following) })
             }
             return entities
         }
@@ -70,9 +84,18 @@ public struct ProductListing: AsyncSequence, Sendable {
     /// A page being fetched ahead; cancelled when the iterator is dropped before using it.
     final class Prefetch: Sendable {
         private let task: Task<[JSONValue], any Error>
+        private let arrived: Arc
 
-        init(_ task: Task<[JSONValue], any Error>) {
-            self.task = task
+        /// Whether the page has come in (or failed): awaiting ``value()`` will not wait.
+        var hasArrived: Bool { arrived.flag.load(ordering: .acquiring) }
+
+        init(_ fetch: @escaping @Sendable () async throws(CMOError) -> [JSONValue]) {
+            let arrived = Arc()
+            self.arrived = arrived
+            task = Task {
+                defer { arrived.flag.store(true, ordering: .releasing) }
+                return try await fetch()
+            }
         }
 
         func value() async throws(CMOError) -> [JSONValue] {
@@ -87,6 +110,11 @@ public struct ProductListing: AsyncSequence, Sendable {
 
         deinit {
             task.cancel()
+        }
+
+        /// The arrival flag, shared with the fetching task.
+        final class Arc: Sendable {
+            let flag = Atomic<Bool>(false)
         }
     }
 }
@@ -110,7 +138,9 @@ extension CMOClient {
     /// - Parameters:
     ///   - fields: The fields to project (e.g. `["id", "status", "connectivityType"]`); empty for all.
     ///   - pageSize: Entities per page.
-    public func list(fields: [String] = [], pageSize: Int = 100) -> ProductListing {
-        ProductListing(client: self, fields: fields, pageSize: max(1, pageSize))
+    ///   - readAhead: The most pages requested ahead of the one being consumed (see ``ProductListing``); 1 never
+    ///     requests a page past the end.
+    public func list(fields: [String] = [], pageSize: Int = 100, readAhead: Int = 4) -> ProductListing {
+        ProductListing(client: self, fields: fields, pageSize: max(1, pageSize), readAhead: max(1, readAhead))
     }
 }

@@ -6,7 +6,7 @@ import LuaKit
 /// The `cmo` module's API bindings. Each binding that talks to the API yields while Swift does the request;
 /// errors are raised as error values (see ``CMOError``'s `LuaErrorConvertible` conformance). Signature lines:
 ///
-/// - `cmo.list([{fields=, page_size=100, where=}]) -> iterator`
+/// - `cmo.list([{fields=, page_size=100, read_ahead=4, where=}]) -> iterator`
 /// - `cmo.list_all([opts]) -> products`
 /// - `cmo.product(id) -> product`
 /// - `cmo.find(iccids) -> products, misses`
@@ -28,6 +28,8 @@ struct CMOModule {
     let progress: ProgressMeter?
 
     static let defaultPageSize = 100
+    /// Pages `cmo.list` requests ahead at most (see `ProductListing`).
+    static let defaultReadAhead = 4
 
     func install(into state: LuaState) {
         var functions: [String: LuaFunction] = [
@@ -168,11 +170,15 @@ struct CMOModule {
     }
 
     private func makeCursor(_ call: inout LuaCall) throws -> ListingCursor {
-        let options = try call.options(1, allowed: ["fields", "page_size", "where"])
+        let options = try call.options(1, allowed: ["fields", "page_size", "read_ahead", "where"])
         var fields = try options.strings("fields") ?? []
         let pageSize = Int(try options.integer("page_size") ?? Int64(Self.defaultPageSize))
         guard pageSize >= 1 else {
             throw LuaArgumentError(position: 1, message: "field 'page_size': must be at least 1")
+        }
+        let readAhead = Int(try options.integer("read_ahead") ?? Int64(Self.defaultReadAhead))
+        guard readAhead >= 1 else {
+            throw LuaArgumentError(position: 1, message: "field 'read_ahead': must be at least 1")
         }
         var conditions: [String: [String]] = [:]
         if let filter = try options.value("where") {
@@ -195,7 +201,7 @@ struct CMOModule {
             for field in filter.fields + ["id"] where !fields.contains(field) { fields.append(field) }
         }
         let client = try requireClient().client
-        return ListingCursor(listing: client.list(fields: fields, pageSize: pageSize), filter: filter)
+        return ListingCursor(listing: client.list(fields: fields, pageSize: pageSize, readAhead: readAhead), filter: filter)
     }
 
     private func setStatus(_ call: inout LuaCall, fixed: String?) throws -> LuaReturn {

@@ -81,15 +81,29 @@ extension SimulatorResponder {
         // Under the lock: pick the page and copy what renders it (templates are shared, not copied).
         let page: [(Product, RenderedProduct)] = overflow ? [] : store.read(now: api.now) { fleet in
             var page: [(Product, RenderedProduct)] = []
+            page.reserveCapacity(query.pageSize)
+            let products = fleet.products
+            guard query.statuses != nil || query.connectivityTypes != nil else {
+                // Unfiltered: the page is a slice; nothing before it is looked at.
+                for position in products.indices.dropFirst(start).prefix(query.pageSize) {
+                    page.append((products[position], fleet.rendered[position]))
+                }
+                return page
+            }
             var skipped = 0
-            for (position, product) in fleet.products.enumerated() {
-                if let statuses = query.statuses, !statuses.contains(product.status) { continue }
-                if let types = query.connectivityTypes, !types.contains(product.connectivityType.rawValue) { continue }
+            // Indices, not elements: testing a field does not copy (and retain) every product skipped.
+            for position in products.indices {
+                if let statuses = query.statuses, !statuses.contains(products[position].status) { continue }
+                if let types = query.connectivityTypes,
+                    !types.contains(products[position].connectivityType.rawValue)
+                {
+                    continue
+                }
                 if skipped < start {
                     skipped += 1
                     continue
                 }
-                page.append((product, fleet.rendered[position]))
+                page.append((products[position], fleet.rendered[position]))
                 if page.count == query.pageSize { break }
             }
             return page

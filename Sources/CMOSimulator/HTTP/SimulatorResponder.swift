@@ -47,7 +47,7 @@ struct SimulatorResponder: HTTPResponder {
         }
         if path == tokenPath {
             let plan = faults.next()
-            if plan.delayMilliseconds > 0 { try? await Task.sleep(for: .milliseconds(plan.delayMilliseconds)) }
+            await Self.delay(plan.delayMilliseconds, on: context.channel.eventLoop)
             return await respondToToken(request, correlationID: correlationID)
         }
         if path.hasPrefix("/auth/realms/") {

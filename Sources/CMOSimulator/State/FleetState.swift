@@ -1,3 +1,5 @@
+import HeapModule
+
 /// The simulated service's data: products, their rendered JSON, monitors and the applied-change counters.
 ///
 /// A plain value with `mutating` events and an injected clock (`now`, epoch milliseconds): no I/O, no locks,
@@ -21,7 +23,8 @@ struct FleetState: Sendable {
     private(set) var activeMonitors: [String: String] = [:]
     /// Status changes actually applied, per product id.
     private(set) var appliedChanges: [String: Int] = [:]
-    private var nextDue: Int64?
+    /// Monitors in progress, soonest due first.
+    private var dueMonitors = Heap<DueMonitor>()
     let rules: Rules
 
     /// Product and monitor ids changed since the last ``drainDirty()``, for persistence.
@@ -42,7 +45,7 @@ struct FleetState: Sendable {
             self.monitors[monitor.id] = monitor
             if monitor.state == .inProgress {
                 activeMonitors[monitor.productID] = monitor.id
-                nextDue = min(nextDue ?? monitor.dueAt, monitor.dueAt)
+                dueMonitors.insert(DueMonitor(monitor))
             }
         }
     }
@@ -55,22 +58,16 @@ struct FleetState: Sendable {
         positionByIdentifier[identifier]
     }
 
-    /// Completes every monitor that is due at `now`. Cheap when none is.
+    /// Completes every monitor that is due at `now`, soonest first. Cheap when none is.
     mutating func settle(now: Int64) {
-        guard let due = nextDue, now >= due else { return }
-        var earliest: Int64?
-        for (productID, monitorID) in activeMonitors {
-            guard var monitor = monitors[monitorID] else { continue }
-            if monitor.dueAt <= now {
-                complete(&monitor, productID: productID)
-                monitors[monitorID] = monitor
-                activeMonitors[productID] = nil
-                if tracksDirty { dirtyMonitors.insert(monitorID) }
-            } else {
-                earliest = min(earliest ?? monitor.dueAt, monitor.dueAt)
-            }
+        while let next = dueMonitors.min, next.dueAt <= now {
+            dueMonitors.removeMin()
+            guard activeMonitors[next.productID] == next.id, var monitor = monitors[next.id] else { continue }
+            complete(&monitor, productID: next.productID)
+            monitors[next.id] = monitor
+            activeMonitors[next.productID] = nil
+            if tracksDirty { dirtyMonitors.insert(next.id) }
         }
-        nextDue = earliest
     }
 
     private mutating func complete(_ monitor: inout Monitor, productID: String) {
@@ -229,7 +226,7 @@ extension FleetState {
         replace(product, at: position)
         monitors[monitorID] = monitor
         activeMonitors[product.id] = monitorID
-        nextDue = min(nextDue ?? monitor.dueAt, monitor.dueAt)
+        dueMonitors.insert(DueMonitor(monitor))
         if tracksDirty { dirtyMonitors.insert(monitorID) }
         return .success(.accepted(monitorID: monitorID))
     }
