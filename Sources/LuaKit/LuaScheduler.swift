@@ -1,5 +1,6 @@
 import CLua
 import CLuaShim
+import Dispatch
 
 /// Runs Lua threads as cooperative tasks on one Swift task: the model of OpenResty's light threads.
 ///
@@ -14,7 +15,8 @@ public final class LuaScheduler {
     private var ready: [(id: LuaTaskID, generation: Int, resumption: Resumption)] = []
     private var readyHead = 0
     private var inflight: [LuaTaskID: Task<Void, Never>] = [:]
-    private var timer: Task<Void, Never>?
+    /// The run's time limit: a dispatch timer, so it fires even while Lua code keeps every executor thread busy.
+    private var timer: (any DispatchSourceTimer)?
     private var liveTasks = 0
     private var nextID = 1
     private var stopReason: LuaStopReason?
@@ -137,10 +139,11 @@ public final class LuaScheduler {
     public func run(timeout: Double? = nil) async -> LuaRunOutcome {
         if let timeout {
             let control = self.control
-            timer = Task {
-                try? await Task.sleep(for: .seconds(timeout))
-                if !Task.isCancelled { control.stop(.timeout(seconds: timeout)) }
-            }
+            let timer = DispatchSource.makeTimerSource(queue: .global())
+            timer.schedule(deadline: .now() + timeout)
+            timer.setEventHandler { control.stop(.timeout(seconds: timeout)) }
+            timer.resume()
+            self.timer = timer
         }
         var iterator = events.makeAsyncIterator()
         while true {

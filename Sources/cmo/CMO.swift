@@ -1,4 +1,6 @@
 import ArgumentParser
+import NIOCore
+import NIOPosix
 
 #if canImport(Glibc)
 import Glibc
@@ -25,7 +27,13 @@ struct CMO: AsyncParsableCommand {
     )
 
     /// Parses and runs the command; usage errors exit with 2 (argument-parser's default is 64).
+    ///
+    /// Swift concurrency runs on NIO's event loops (the threads that also serve every HTTP connection, of the
+    /// client and of the simulator): a response resumes its waiting task on the thread that read it, with no hop
+    /// to a second pool. Nothing in `cmo` blocks a task's thread for long (stdin, the journal's commits, timers and
+    /// signals have threads or dispatch queues of their own). `docs/ARCHITECTURE.md` has the measurements.
     static func main() async {
+        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

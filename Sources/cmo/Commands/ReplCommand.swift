@@ -44,9 +44,10 @@ struct ReplCommand: AsyncParsableCommand {
                 "cmo repl: Lua 5.4 with cmo bound\(simulator != nil ? " (simulator with \(simulation.simFleet) products)" : options.api == nil ? " (no API configured)" : ""); Ctrl-D ends\n")
         }
         var pending = ""
+        var lines = StandardInputLines.stream().makeAsyncIterator()
         while true {
             if interactive { FileOutput.standardError.write(pending.isEmpty ? "> " : ">> ") }
-            guard let line = readLine() else { break }
+            guard let line = await lines.next() else { break }
             pending += pending.isEmpty ? line : "\n" + line
             if pending.trimmingCharacters(in: .whitespaces).isEmpty {
                 pending = ""
