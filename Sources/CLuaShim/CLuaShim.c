@@ -100,6 +100,9 @@ static void cmo_budget_hook(lua_State *L, lua_Debug *ar) {
     (void)ar;
     cmo_limits *limits = cmo_limits_of(L);
     limits->instructions += limits->hook_every;
+    /* A stop asked for from another thread (a timer, a signal) while Lua code runs without waiting: stop now. */
+    if (limits->stop_request && limits->interrupted == 0 && __atomic_exchange_n(limits->stop_request, 0, __ATOMIC_ACQ_REL))
+        limits->interrupted = 2;
     if (limits->instruction_limit && limits->instructions > limits->instruction_limit)
         limits->instructions_exceeded = 1;
     /* An interruption takes effect after its grace ticks, which stopped code gets for cleaning up. */
@@ -114,6 +117,14 @@ static void cmo_budget_hook(lua_State *L, lua_Debug *ar) {
     if (limits->instructions_exceeded) luaL_error(L, "instruction budget exceeded");
     else if (limits->memory_exceeded) luaL_error(L, "memory budget exceeded");
     else luaL_error(L, "interrupted");
+}
+
+void cmo_request_stop(int *flag) {
+    __atomic_store_n(flag, 1, __ATOMIC_RELEASE);
+}
+
+void cmo_clear_stop_request(int *flag) {
+    __atomic_store_n(flag, 0, __ATOMIC_RELEASE);
 }
 
 void cmo_set_budget_hook(lua_State *L, int every) {

@@ -46,9 +46,12 @@ public final class LuaScheduler {
     /// A handle to stop a running scheduler from any task or thread (signals, guards).
     public struct Control: Sendable {
         let sink: AsyncStream<Event>.Continuation
+        let request: LuaStopRequest
 
-        /// Stops the run: no new work starts, waits end with a `cancelled` error, the outcome is `stopped`.
+        /// Stops the run: no new work starts, waits end with a `cancelled` error, the outcome is `stopped`. Lua
+        /// code running without waiting is interrupted at the next hook tick.
         public func stop(_ reason: LuaStopReason) {
+            request.request(reason)
             sink.yield(.stop(reason))
         }
     }
@@ -66,7 +69,7 @@ public final class LuaScheduler {
     }
 
     /// The handle that stops this scheduler from elsewhere.
-    public var control: Control { Control(sink: sink) }
+    public var control: Control { Control(sink: sink, request: state.stopRequest) }
 
     /// Whether the run is stopping (a timeout, a signal or a guard); new work is refused then.
     public var isStopping: Bool { stopReason != nil }
@@ -223,6 +226,12 @@ public final class LuaScheduler {
         state.pendingSuspension = nil
 
         if let budget = state.exceededBudget, budget != .interrupted || stopReason == nil {
+            if budget == .interrupted {
+                // `Control.stop` from another thread interrupted code that ran without waiting.
+                stop(state.stopRequest.reason ?? .requested("run stopped"), error: nil)
+                finish(record, error: stopError ?? LuaError(.interrupted, "run stopped"))
+                return
+            }
             stopForBudget(budget, in: record)
             return
         }
@@ -342,6 +351,7 @@ public final class LuaScheduler {
 
     private func stop(_ reason: LuaStopReason, error: LuaError?) {
         guard stopReason == nil else { return }
+        state.stopRequest.clear()
         stopReason = reason
         stopError = error ?? LuaError(reason.errorKind, reason.description)
         timer?.cancel()

@@ -13,6 +13,8 @@ public final class LuaState {
     /// The budgets this state was made with.
     public let limits: LuaLimits
     let budget: UnsafeMutablePointer<cmo_limits>
+    /// Stops asked for from other threads; the count hook reads its flag.
+    let stopRequest = LuaStopRequest()
     var anchors = Anchors()
     /// Set by a binding that yields; taken by the scheduler when the root thread yields the host marker.
     var pendingSuspension: LuaSuspension?
@@ -40,6 +42,7 @@ public final class LuaState {
         budget.initialize(to: cmo_limits())
         budget.pointee.memory_limit = limits.memoryLimit.map { max(0, $0) } ?? 0
         budget.pointee.instruction_limit = limits.instructionLimit ?? 0
+        budget.pointee.stop_request = stopRequest.flag
         guard let state = cmo_newstate(budget) else { fatalError("cmo: cannot allocate a Lua state") }
         L = state
         self.limits = limits

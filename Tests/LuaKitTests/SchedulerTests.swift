@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import LuaKit
 
@@ -204,6 +205,41 @@ import LuaKit
         }
         #expect(reason == .requested("interrupted by SIGINT"))
         #expect(error.message == "interrupted by SIGINT")
+    }
+
+    /// A loop that never waits is interrupted at a hook tick once the time is up (the instruction budget, some
+    /// seconds of work, only keeps a broken build from hanging the test).
+    @Test func aTimeoutInterruptsCodeThatNeverWaits() async {
+        let (outcome, _) = await runScript(
+            "local n = 0\nwhile true do\n  n = n + 1\nend", limits: LuaLimits(instructionLimit: 20_000_000_000),
+            timeout: 0.05)
+        guard case .stopped(let reason, let error) = outcome else {
+            Issue.record("expected a stop, got \(outcome)")
+            return
+        }
+        #expect(reason == .timeout(seconds: 0.05))
+        #expect(error.message == "timed out after 0.05 s")
+    }
+
+    /// `Control.stop` from another thread (as a signal handler's thread calls it) interrupts a loop that never waits.
+    @Test func theControlInterruptsCodeThatNeverWaitsFromAnotherThread() async {
+        let (outcome, _) = await runScript(
+            "started()\nwhile true do end", limits: LuaLimits(instructionLimit: 20_000_000_000)
+        ) { state, scheduler in
+            let control = scheduler.control
+            state.register("started") { _ in
+                Thread.detachNewThread {
+                    Thread.sleep(forTimeInterval: 0.02)
+                    control.stop(.requested("interrupted by SIGINT"))
+                }
+                return .none
+            }
+        }
+        guard case .stopped(let reason, _) = outcome else {
+            Issue.record("expected a stop, got \(outcome)")
+            return
+        }
+        #expect(reason == .requested("interrupted by SIGINT"))
     }
 
     @Test func stoppedCodeCannotLoopForever() async {

@@ -50,6 +50,14 @@ import Testing
         #expect(result.stderr.hasPrefix("cmo: stopped: timed out after 0.2 s\n\(CLI.resumeHint)"))
     }
 
+    /// A loop that never calls a waiting binding stops at the timeout too, not at the watchdog 5 s later.
+    @Test func aTimeoutStopsALoopThatNeverWaits() throws {
+        let path = try CLI.script("local n = 0 while true do n = n + 1 end")
+        let result = try CLI.run(["run", path, "--no-journal", "--timeout", "0.3"])
+        #expect(result.status == 4)
+        #expect(result.stderr == "cmo: stopped: timed out after 0.3 s\n")
+    }
+
     @Test func budgetsStopTheRunWithExitFour() throws {
         let loop = try CLI.workspace("local n = 0\nlocal step = 1\nwhile true do\n  n = n + step\nend", name: "loop.lua")
         let spent = try CLI.run(["run", "loop.lua", "--max-instructions", "100000"], in: loop)
@@ -87,6 +95,24 @@ import Testing
         #expect(process.terminationStatus == 4)
         #expect(String(decoding: seen, as: UTF8.self) == "ready\ncleanup\tcancelled\n")
         #expect(stderr.hasPrefix("cmo: stopped: interrupted by \(name)\n\(CLI.resumeHint)"))
+    }
+
+    /// One SIGINT stops a loop that never calls a waiting binding (no second signal needed).
+    @Test func aSignalStopsALoopThatNeverWaits() throws {
+        let path = try CLI.script("print('ready') local n = 0 while true do n = n + 1 end")
+        let (process, out, err) = try CLI.start(["run", path, "--no-journal"])
+        let reader = out.fileHandleForReading
+        var seen = Data()
+        while !String(decoding: seen, as: UTF8.self).contains("ready\n") {
+            let chunk = reader.availableData
+            if chunk.isEmpty { break }
+            seen.append(chunk)
+        }
+        kill(process.processIdentifier, SIGINT)
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 4)
+        #expect(stderr == "cmo: stopped: interrupted by SIGINT\n")
     }
 
     @Test func helpDocumentsTheExitCodes() throws {

@@ -25,6 +25,7 @@ typedef struct cmo_limits {
     int hook_every;
     int instructions_exceeded;
     volatile int interrupted;     /* set by the host: 1 + grace ticks; the hook stops the code when it reaches 1 */
+    int *stop_request;            /* set from any thread (cmo_request_stop); the hook turns it into an interruption */
     void *host;                   /* the Swift LuaState that owns this state (unretained) */
 } cmo_limits;
 
@@ -32,6 +33,12 @@ typedef struct cmo_limits {
 typedef int (*cmo_dispatch_fn)(lua_State *L, void *box);
 /* Swift's release of a closure box, called by the box userdata's __gc. */
 typedef void (*cmo_release_fn)(void *box);
+
+/* Asks the state whose cmo_limits.stop_request is `flag` to stop its running Lua code at the next hook tick.
+   Safe from any thread. */
+void cmo_request_stop(int *flag);
+/* Withdraws a stop request that the host handled otherwise. */
+void cmo_clear_stop_request(int *flag);
 
 /* Installs the dispatcher and the release function (once per process; idempotent). */
 void cmo_install(cmo_dispatch_fn dispatch, cmo_release_fn release);
