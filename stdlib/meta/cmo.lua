@@ -94,7 +94,7 @@ function Log.warn(message, fields) end
 ---@param fields? table<string, any>
 function Log.error(message, fields) end
 
----Products, fetched a page at a time (the next page is prefetched). Safe to share between `cmo.parallel` workers.
+---Products, fetched a page at a time (the next page is prefetched, up to `read_ahead` while the script waits for pages). Safe to share between `cmo.parallel` workers.
 ---@param opts? cmo.ListOptions
 ---@return fun(): table? iterator
 function cmo.list(opts) end
