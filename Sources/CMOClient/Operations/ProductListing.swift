@@ -84,16 +84,16 @@ public struct ProductListing: AsyncSequence, Sendable {
     /// A page being fetched ahead; cancelled when the iterator is dropped before using it.
     final class Prefetch: Sendable {
         private let task: Task<[JSONValue], any Error>
-        private let arrived: Arc
+        private let arrival: Arrival
 
         /// Whether the page has come in (or failed): awaiting ``value()`` will not wait.
-        var hasArrived: Bool { arrived.flag.load(ordering: .acquiring) }
+        var hasArrived: Bool { arrival.flag.load(ordering: .acquiring) }
 
         init(_ fetch: @escaping @Sendable () async throws(CMOError) -> [JSONValue]) {
-            let arrived = Arc()
-            self.arrived = arrived
+            let arrival = Arrival()
+            self.arrival = arrival
             task = Task {
-                defer { arrived.flag.store(true, ordering: .releasing) }
+                defer { arrival.flag.store(true, ordering: .releasing) }
                 return try await fetch()
             }
         }
@@ -112,8 +112,8 @@ public struct ProductListing: AsyncSequence, Sendable {
             task.cancel()
         }
 
-        /// The arrival flag, shared with the fetching task.
-        final class Arc: Sendable {
+        /// Set by the fetching task when it ends.
+        final class Arrival: Sendable {
             let flag = Atomic<Bool>(false)
         }
     }
