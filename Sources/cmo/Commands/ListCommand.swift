@@ -7,7 +7,7 @@ struct ListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
         abstract: "List products (GET product?fields=...&pageNumber=&pageSize=).",
-        discussion: "Prints the first page, or every page with --all (fetched lazily, up to 4 pages ahead while the output keeps up).")
+        discussion: "Prints the first page, or every page with --all (fetched lazily, up to 4 pages ahead when the output waits for pages).")
 
     @Option(help: "Comma-separated fields to ask for.")
     var fields = "id,status,connectivityType"
