@@ -182,11 +182,15 @@ extension ChangeTests {
     @Test func theRateLimitKeepsTheRunUnderTheServersLimit() async throws {
         let harness = try await EngineHarness.start(SimulatorConfiguration(fleetSize: 60, rateLimit: 10))
         defer { Task { await harness.stop() } }
-        let ids = Array(harness.simulator.products.prefix(30).map(\.id))
-        let source = "cmo.parallel(\(EngineHarness.lua(ids)), function(id) return cmo.product(id).id end, {concurrency = 16})"
-        let unlimited = try await harness.run(source) { $0.concurrency = 16 }
+        func reads(_ count: Int) -> String {
+            let ids = Array(harness.simulator.products.prefix(count).map(\.id))
+            return "cmo.parallel(\(EngineHarness.lua(ids)), function(id) return cmo.product(id).id end, {concurrency = 16})"
+        }
+        // Unlimited: 60 reads at once against a bucket of 10 a second, so even a slow (loaded) machine sends
+        // them faster than the server allows.
+        let unlimited = try await harness.run(reads(60)) { $0.concurrency = 16 }
         try await Task.sleep(for: .seconds(1.5))  // let the server's bucket refill
-        let limited = try await harness.run(source) { options in
+        let limited = try await harness.run(reads(30)) { options in
             options.concurrency = 16
             options.api?.limits.requestsPerSecond = 8
         }
