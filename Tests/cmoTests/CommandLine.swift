@@ -55,6 +55,18 @@ struct CLI {
         return (process, out, err)
     }
 
+    /// Reads `pipe` until what came contains `marker` (or the writer closed it); returns what was read.
+    static func read(_ pipe: Pipe, until marker: String) -> Data {
+        let reader = pipe.fileHandleForReading
+        var seen = Data()
+        while !String(decoding: seen, as: UTF8.self).contains(marker) {
+            let chunk = reader.availableData
+            if chunk.isEmpty { break }
+            seen.append(chunk)
+        }
+        return seen
+    }
+
     /// Runs `cmo arguments...` to the end, with `input` on its standard input.
     static func run(
         _ arguments: [String], environment: [String: String] = [:], in directory: String? = nil, input: String? = nil

@@ -80,15 +80,9 @@ import Testing
             print('cleanup', err.kind)
             """)
         let (process, out, err) = try CLI.start(["run", path])
-        let reader = out.fileHandleForReading
-        var seen = Data()
-        while !String(decoding: seen, as: UTF8.self).contains("ready\n") {
-            let chunk = reader.availableData
-            if chunk.isEmpty { break }
-            seen.append(chunk)
-        }
+        var seen = CLI.read(out, until: "ready\n")
         kill(process.processIdentifier, signal)
-        seen.append(reader.readDataToEndOfFile())
+        seen.append(out.fileHandleForReading.readDataToEndOfFile())
         let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         let name = signal == SIGINT ? "SIGINT" : "SIGTERM"
@@ -101,13 +95,7 @@ import Testing
     @Test func aSignalStopsALoopThatNeverWaits() throws {
         let path = try CLI.script("print('ready') local n = 0 while true do n = n + 1 end")
         let (process, out, err) = try CLI.start(["run", path, "--no-journal"])
-        let reader = out.fileHandleForReading
-        var seen = Data()
-        while !String(decoding: seen, as: UTF8.self).contains("ready\n") {
-            let chunk = reader.availableData
-            if chunk.isEmpty { break }
-            seen.append(chunk)
-        }
+        _ = CLI.read(out, until: "ready\n")
         kill(process.processIdentifier, SIGINT)
         let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()

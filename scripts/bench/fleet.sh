@@ -7,6 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/lib/ensure-deps.sh
+. scripts/lib/measure.sh
 . scripts/lib/sim.sh
 ensure_lua_dev
 ensure_debian_packages python3 python3-aiohttp curl time
@@ -23,11 +24,6 @@ trap 'sim_stop; rm -rf "$work"' EXIT
 start_sim() { # fleet size: a fresh simulator, the CMO_* environment exported
     sim_start "$work" "$cmo" sim --port 0 --fleet "$1" --seed 42 --latency-ms "$latency_ms" --async-delay-ms 1000
 }
-measure() { # output file, command...: GNU time's wall s, user s, sys s, max RSS KiB on the last line
-    /usr/bin/time -f "%e %U %S %M" -o "$work/time" "${@:2}" > "$1" 2>&1
-    cat "$work/time"
-}
-median() { sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
 echo "machine: $(nproc) cores, $(uname -m); fleet $fleet, latency ${latency_ms} ms, async delay 1000 ms, concurrency $concurrency"
 for run in $(seq "$runs"); do

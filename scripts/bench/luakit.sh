@@ -7,6 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/lib/ensure-deps.sh
+. scripts/lib/measure.sh
 ensure_lua_dev
 ensure_debian_packages lua5.4 lua-cjson
 
@@ -17,7 +18,6 @@ doc=$(mktemp --suffix=.json)
 trap 'rm -f "$doc"' EXIT
 lua5.4 scripts/bench/make_products_json.lua 1024 > "$doc"
 
-median() { sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p"; }
 
 echo "machine: $(nproc) cores, $(uname -m), $(lua5.4 -v 2>&1 | head -1)"

@@ -382,17 +382,12 @@ struct CMOOperations: Sendable {
         } catch {
             if error.kind == .monitorFailed {
                 report.settle(monitorID: id, outcome: .failed, error: error.reportText)
-                if let journal {
-                    journal.journal.settle(
-                        monitorID: id, rootID: journal.run.rootID, state: .failed, error: error.reportText)
-                }
+                journal?.settle(monitorID: id, state: .failed, error: error.reportText)
             }
             throw error
         }
         report.settle(monitorID: id, outcome: .changed)
-        if let journal {
-            journal.journal.settle(monitorID: id, rootID: journal.run.rootID, state: .changed, error: nil)
-        }
+        journal?.settle(monitorID: id, state: .changed, error: nil)
         return monitor
     }
 

@@ -13,13 +13,15 @@ struct JournaledChange {
     private var entry: ChangeEntry?
     /// `intent` or `accepted` while the change's outcome is open (a request went out, in this run or an earlier
     /// one of the chain, and no final answer is recorded); nil otherwise.
-    private(set) var open: ChangeEntry.State?
+    var open: ChangeEntry.State? {
+        let state = entry?.state ?? prior?.state
+        return state == .intent || state == .accepted ? state : nil
+    }
 
     init(journal: RunJournal?, productID: String, ops: String) {
         self.journal = journal
         key = journal?.key(productID: productID, ops: ops) ?? ""
         prior = journal?.prior(for: key)
-        if let state = prior?.state, state == .intent || state == .accepted { open = state }
     }
 
     /// Writes the change as `record` describes it, in `state`, and waits until it is durable: the intent before a
@@ -36,7 +38,6 @@ struct JournaledChange {
             try await journal.journal.update(row)
             entry = row
         }
-        track(state)
     }
 
     /// Records the change as `record` describes it, in `state`, without waiting: an answer, a monitor's end, or a
@@ -54,7 +55,6 @@ struct JournaledChange {
             journal.journal.updateInBackground(row)
         }
         entry = row
-        track(state)
     }
 
     /// Records a failure. While the outcome is open (a request went out and may have been applied, or a
@@ -86,10 +86,6 @@ struct JournaledChange {
         if sent, row.sentAt == nil { row.sentAt = Date() }
         if state != .intent && state != .accepted { row.endedAt = Date() }
         return row
-    }
-
-    private mutating func track(_ state: ChangeEntry.State) {
-        open = state == .intent || state == .accepted ? state : nil
     }
 }
 

@@ -46,4 +46,9 @@ public final class RunJournal: Sendable {
 
     /// What the earlier runs of the chain last recorded under `key`.
     func prior(for key: String) -> ChangeEntry? { prior[key] }
+
+    /// Settles (in the background) the `accepted` changes of this run's chain that wait on `monitorID`.
+    func settle(monitorID: String, state: ChangeEntry.State, error: String?) {
+        journal.settle(monitorID: monitorID, rootID: run.rootID, state: state, error: error)
+    }
 }
