@@ -7,8 +7,8 @@ public struct RunOptions: Sendable {
     public var scriptPath: String
     /// `--var KEY=VALUE` pairs, seen by the script as `cmo.vars` (strings).
     public var vars: [String: String]
-    /// The default concurrency of `cmo.parallel` (`--concurrency`), also the cap on API requests in flight.
-    /// Default 16.
+    /// The default concurrency of `cmo.parallel` (`--concurrency`): items in progress at once. It does not cap
+    /// HTTP requests (that is the API's `maxInFlight`, `--max-in-flight`). Default ``defaultConcurrency``.
     public var concurrency: Int
     /// Seconds after which the run stops with exit code 4 (`--timeout`); `nil` for none.
     public var timeout: Double?
@@ -34,6 +34,10 @@ public struct RunOptions: Sendable {
     /// none (`--no-journal`, the REPL, tests that do not need one).
     public var journal: RunJournal?
 
+    /// `cmo.parallel`'s default concurrency: high enough that items waiting on monitors or sleeps never starve
+    /// the HTTP slots (a waiting worker costs about a kilobyte; see BENCHMARKS.md).
+    public static let defaultConcurrency = 1_000
+
     /// How progress is shown.
     public enum Progress: Sendable {
         case none
@@ -46,7 +50,7 @@ public struct RunOptions: Sendable {
     public init(
         scriptPath: String,
         vars: [String: String] = [:],
-        concurrency: Int = 16,
+        concurrency: Int = RunOptions.defaultConcurrency,
         timeout: Double? = nil,
         limits: LuaLimits = LuaLimits(),
         modulePaths: [String] = [],

@@ -36,8 +36,8 @@ public final class ScriptRunner {
 
         var scriptLogger = logger
         scriptLogger[metadataKey: "script"] = "\(options.scriptPath)"
-        if var configuration = options.api {
-            configuration.limits.maxInFlight = min(configuration.limits.maxInFlight, max(options.concurrency, 1))
+        // `--max-in-flight` caps HTTP requests as given; `concurrency` bounds items in progress, nothing else.
+        if let configuration = options.api {
             client = CMOClient(configuration: configuration, logger: logger)
         } else {
             client = nil

@@ -63,8 +63,11 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("input"), help: ArgumentHelp("A file for cmo.input(NAME), as NAME=PATH (repeatable).", valueName: "NAME=PATH"))
     var inputs: [String] = []
 
-    @Option(help: "Work in flight at most: cmo.parallel's default and the cap on API requests.")
-    var concurrency: Int = 16
+    @Option(
+        help: ArgumentHelp(
+            "cmo.parallel's default: items in progress at once (a script may ask for fewer). HTTP requests are capped by --max-in-flight alone.",
+            valueName: "N"))
+    var concurrency: Int = RunOptions.defaultConcurrency
 
     @Flag(help: "Read for real, change nothing: changes are reported as 'would change'.")
     var dryRun = false
