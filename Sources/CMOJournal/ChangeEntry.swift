@@ -7,31 +7,8 @@ import GRDB
 public struct ChangeEntry: Codable, Sendable, Equatable, FetchableRecord, TableRecord {
     public static let databaseTableName = "change"
 
-    /// Where a change stands.
-    public enum State: String, Codable, Sendable, CaseIterable {
-        /// Committed before the PATCH was sent; no answer recorded. The request may or may not have arrived.
-        case intent
-        /// An async backend accepted it (202); its monitor had not ended when this was written.
-        case accepted
-        /// The server applied it.
-        case changed
-        /// The SIM already had the target: nothing was sent.
-        case unchanged
-        /// `only_if` did not hold: nothing was sent.
-        case skipped
-        /// The request or its monitor failed.
-        case failed
-        /// A dry run: it would have been sent.
-        case wouldChange = "would_change"
-
-        /// Whether the change reached an end that a resumed run can hand back without asking the server.
-        public var isSettled: Bool {
-            switch self {
-            case .changed, .unchanged, .skipped, .wouldChange: true
-            case .intent, .accepted, .failed: false
-            }
-        }
-    }
+    /// Where a change stands (see ``ChangeState``).
+    public typealias State = ChangeState
 
     public var id: Int64?
     public var runID: String

@@ -27,3 +27,24 @@ extension JSONValue {
         return String(id[..<dash])
     }
 }
+
+extension JSONValue {
+    /// The sub-product whose status a change sets: this entity when it is one (a `simCard` or `terminal`), else
+    /// the bundle's simCard or terminal; nil for a summary or projection without sub-products.
+    public var statusCarrier: JSONValue? {
+        if let id = self["id"]?.stringValue, id.hasSuffix("-simCard") || id.hasSuffix("-terminal") { return self }
+        if let type = self["@type"]?.stringValue, type == "simCard" || type == "terminal" { return self }
+        return bundledProduct(suffix: "simCard") ?? bundledProduct(suffix: "terminal")
+    }
+
+    /// The status a change compares against: the carrier's, else the entity's own `status` (a bundle, summary or
+    /// projection shows its SIM's or terminal's status).
+    public var carrierStatus: String? {
+        statusCarrier?["status"]?.stringValue ?? self["status"]?.stringValue
+    }
+
+    /// The ICCID, or a satellite terminal's serial number.
+    public var iccidOrSerial: String? {
+        iccid ?? statusCarrier?.characteristic("terminalSN")?.stringValue
+    }
+}

@@ -5,15 +5,18 @@ extension CMOClient {
     /// The sub-product suffixes a PATCH may name; any other id gets `-simCard` added.
     static let subProductSuffixes = ["-simCard", "-dataConnectivity", "-usageVolume-data", "-terminal"]
 
-    /// The sub-product a PATCH of `id` targets: `id` itself when it names one, else `id-simCard`.
+    /// The sub-product a PATCH of `id` targets: `id` itself when it names one, else the sub-product that carries
+    /// the status on `id`'s backend (`id-simCard`, or `id-terminal` for satellite; see ``BackendCatalogue``).
     public static func subProductID(for id: String) -> String {
-        subProductSuffixes.contains(where: id.hasSuffix) ? id : "\(id)-simCard"
+        if subProductSuffixes.contains(where: id.hasSuffix) { return id }
+        let carrier = BackendCatalogue.profile(forProductID: id)?.statusCarrier ?? "simCard"
+        return "\(id)-\(carrier)"
     }
 
-    /// `PATCH product/{id}-simCard` with a JSON Patch (`application/json-patch+json`).
+    /// `PATCH product/{id}-simCard` (or `-terminal`) with a JSON Patch (`application/json-patch+json`).
     ///
     /// - Parameters:
-    ///   - id: A product id; `-simCard` is added unless it already names a sub-product.
+    ///   - id: A product id; its status carrier's suffix is added unless it already names a sub-product.
     ///   - ops: The operations, applied by the server all or nothing.
     /// - Returns: `.completed(subProduct)` from a synchronous backend (200), `.accepted(monitor)` from an
     ///   asynchronous one (202).

@@ -12,8 +12,9 @@ import LuaKit
 /// - `cmo.find(iccids) -> products, misses`
 /// - `cmo.patch(id, ops [, {wait=false, timeout=120}]) -> result`
 /// - `cmo.await_monitor(monitor_or_id [, {timeout=120, interval=}]) -> monitor`
-/// - `cmo.set_status(id, status [, {wait=true, timeout=120, only_if=}]) -> outcome`
-/// - `cmo.activate(id [, opts]) -> outcome`, `cmo.suspend(id [, opts]) -> outcome`
+/// - `cmo.set_status(id_or_product, status [, {wait=true, timeout=120, only_if=}]) -> outcome`
+/// - `cmo.activate(id_or_product [, opts]) -> outcome`, `cmo.suspend(...)`: `set_status` with
+///   a fixed status
 /// - `cmo.log.info|warn|error(message [, fields])`, `cmo.now() -> seconds`, `cmo.input(name) -> rows or lines`
 /// - `cmo.dry_run` (boolean), `cmo.vars` (table)
 struct CMOModule {
@@ -35,9 +36,9 @@ struct CMOModule {
         var functions: [String: LuaFunction] = [
             "product": { call in
                 let id = try call.string(1)
-                let client = try requireClient().client
+                let operations = try requireClient()
                 return try call.suspend(.async {
-                    let product = try await client.product(id: id)
+                    let product = try await operations.product(id: id)
                     return LuaResults { $0.push(product); return 1 }
                 })
             },
@@ -82,7 +83,11 @@ struct CMOModule {
                 let wait = try options.boolean("wait") ?? false
                 let timeout = try Self.seconds(options, "timeout")
                 let operations = try requireClient()
-                return try call.suspend(.async { try await operations.patch(id: id, ops: ops, wait: wait, timeout: timeout) })
+                let request = ChangeRequest(id: id, plan: .patch(ops), wait: wait, timeout: timeout)
+                return try call.suspend(.async {
+                    let result = try await operations.change(request)
+                    return LuaResults { result.pushPatchResult(on: $0) }
+                })
             },
             "await_monitor": { call in
                 let id: String
@@ -200,12 +205,14 @@ struct CMOModule {
         if !fields.isEmpty {
             for field in filter.fields + ["id"] where !fields.contains(field) { fields.append(field) }
         }
-        let client = try requireClient().client
-        return ListingCursor(listing: client.list(fields: fields, pageSize: pageSize, readAhead: readAhead), filter: filter)
+        let operations = try requireClient()
+        return ListingCursor(
+            listing: operations.client.list(fields: fields, pageSize: pageSize, readAhead: readAhead), filter: filter,
+            onRow: operations.noteListed)
     }
 
     private func setStatus(_ call: inout LuaCall, fixed: String?) throws -> LuaReturn {
-        let id = try call.string(1)
+        let (id, knownStatus) = try Self.changeSubject(call, 1)
         let target = try fixed ?? call.string(2)
         let optionsPosition: Int32 = fixed == nil ? 3 : 2
         let options = try call.options(optionsPosition, allowed: ["wait", "timeout", "only_if"])
@@ -213,10 +220,28 @@ struct CMOModule {
         let timeout = try Self.seconds(options, "timeout")
         let onlyIf = try options.string("only_if")
         let operations = try requireClient()
+        let request = ChangeRequest(
+            id: id, plan: .status(target: target, onlyIf: onlyIf), wait: wait, timeout: timeout,
+            knownStatus: knownStatus)
         return try call.suspend(.async {
-            let outcome = try await operations.setStatus(id: id, to: target, onlyIf: onlyIf, wait: wait, timeout: timeout)
-            return LuaResults { outcome.push(on: $0) }
+            let result = try await operations.change(request)
+            return LuaResults { result.pushStatusOutcome(on: $0) }
         })
+    }
+
+    /// A change's first argument: a product id, or a product table (a listing row, a read product) whose `id`
+    /// names it and whose status the change may trust (it is tested, not assumed).
+    static func changeSubject(_ call: LuaCall, _ position: Int32) throws -> (id: String, status: String?) {
+        switch call.type(position) {
+        case .string: return (try call.string(position), nil)
+        case .table:
+            let product = try JSONValue(call.value(position))
+            guard let id = product["id"]?.stringValue else {
+                throw LuaArgumentError(position: position, message: "product table without a string 'id'")
+            }
+            return (id, product.carrierStatus)
+        default: throw call.typeError(position, expected: "string or product")
+        }
     }
 
     // MARK: Argument helpers

@@ -7,10 +7,13 @@ actor ListingCursor {
     private var busy = false
     private var waiting: [CheckedContinuation<Void, Never>] = []
     private let filter: ProductFilter
+    /// Sees every row the listing returns (the run learns its SIMs' statuses from them).
+    private let onRow: @Sendable (JSONValue) -> Void
 
-    init(listing: ProductListing, filter: ProductFilter) {
+    init(listing: ProductListing, filter: ProductFilter, onRow: @escaping @Sendable (JSONValue) -> Void = { _ in }) {
         self.iterator = listing.makeAsyncIterator()
         self.filter = filter
+        self.onRow = onRow
     }
 
     /// The next product that passes the filter, or nil at the end.
@@ -26,6 +29,7 @@ actor ListingCursor {
         nonisolated(unsafe) var current = taken
         iterator = nil
         while let entity = try await current.next() {
+            onRow(entity)
             if filter.matches(entity) {
                 iterator = current
                 return entity

@@ -60,10 +60,20 @@ struct JournaledChange {
     /// Records a failure. While the outcome is open (a request went out and may have been applied, or a
     /// monitor was still running) and the error does not settle it, the change stays `intent` or `accepted`
     /// (with the error), so a resumed run reads (or polls) before it patches again; otherwise it is `failed`.
-    mutating func noteFailure(_ record: ChangeRecord, _ error: CMOError) {
+    /// Returns the state written (also without a journal), which the report records too, so the two agree.
+    @discardableResult
+    mutating func noteFailure(_ record: ChangeRecord, _ error: CMOError, sent: Bool) -> ChangeEntry.State {
         let unsettled = error.kind != .monitorFailed && (error.leavesOutcomeOpen || error.kind == .monitorTimeout)
-        let state = unsettled ? open ?? .failed : .failed
-        note(record, state, httpStatus: error.status, sent: open != nil)
+        let state = unsettled ? openState(after: record, sent: sent) ?? .failed : .failed
+        note(record, state, httpStatus: error.status, sent: state.isOpen)
+        return state
+    }
+
+    /// The open state of the change: from its rows when journaled, else from what was sent.
+    private func openState(after record: ChangeRecord, sent: Bool) -> ChangeEntry.State? {
+        if journal != nil { return open }
+        guard sent else { return nil }
+        return record.monitorID != nil ? .accepted : .intent
     }
 
     private func row(
@@ -92,13 +102,6 @@ struct JournaledChange {
 extension CMOError {
     /// Whether the server may or may not have applied the change: a resumed run must read before it patches.
     var leavesOutcomeOpen: Bool { mayHaveChangedNothing || kind == .cancelled }
-}
-
-extension ChangeRecord.Outcome {
-    /// The report's outcome for a settled journal state.
-    init?(_ state: ChangeEntry.State) {
-        self.init(rawValue: state.rawValue)
-    }
 }
 
 extension JournalError: LuaErrorConvertible {

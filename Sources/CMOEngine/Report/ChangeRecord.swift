@@ -1,22 +1,10 @@
+import CMOJournal
 import Foundation
 
 /// One change a script made (or would have made): what, from and to what, how it ended.
 public struct ChangeRecord: Sendable, Codable, Equatable {
-    /// How a change ended.
-    public enum Outcome: String, Sendable, Codable, CaseIterable {
-        /// The server applied it (a sync 200, or an async monitor that completed).
-        case changed
-        /// The SIM already had the target status: nothing was sent.
-        case unchanged
-        /// `only_if` did not hold when the SIM was read: nothing was sent.
-        case skipped
-        /// The request, or its monitor, failed.
-        case failed
-        /// An async backend accepted it and the script did not wait for the monitor.
-        case accepted
-        /// A dry run: this change would have been sent.
-        case wouldChange = "would_change"
-    }
+    /// How a change ended: the journal's vocabulary (a record is never `intent`).
+    public typealias Outcome = ChangeState
 
     /// The product id the script named.
     public var productID: String
@@ -72,7 +60,7 @@ public struct ChangeRecord: Sendable, Codable, Equatable {
     public var line: String {
         let subject = iccid.map { "ICCID \($0)" } ?? productID
         let transition = "\(from ?? "?") -> \(to ?? "?")"
-        let what = outcome.rawValue.replacingOccurrences(of: "_", with: " ")
+        let what = outcome.label
         var text = "\(subject) \(transition) (\(what)\(replayed ? ", from the journal" : ""))"
         if let error { text += ": \(error)" }
         if let correlationID { text += " [correlation id \(correlationID)]" }

@@ -1,3 +1,4 @@
+import CMOJournal
 import Foundation
 import Synchronization
 
@@ -136,8 +137,10 @@ public final class RunReport: Sendable {
         return counts
     }
 
-    /// Whether any change failed.
-    public var hasFailures: Bool { records.contains { $0.outcome == .failed } }
+    /// Whether any change failed, was refused, ended with an error (a monitor timeout) or was left unresolved.
+    public var hasFailures: Bool {
+        records.contains { $0.outcome.isFailure || $0.outcome == .intent || $0.error != nil }
+    }
 
     /// The end-of-run summary: counts per outcome, then the failures with reason and correlation id.
     public func summary(dryRun: Bool) -> String {
@@ -153,7 +156,7 @@ public final class RunReport: Sendable {
         if dryRun {
             for record in records where record.outcome == .wouldChange { lines.append("  " + record.line) }
         }
-        let failures = records.filter { $0.outcome == .failed }
+        let failures = records.filter { $0.outcome.isFailure || $0.outcome == .intent || $0.error != nil }
         if !failures.isEmpty {
             lines.append("failed:")
             for record in failures { lines.append("  " + record.line) }

@@ -1,0 +1,151 @@
+import CMOClient
+import CMOJournal
+import Foundation
+import LuaKit
+
+extension ChangePipeline {
+    /// Reads the product and picks the sub-product the change targets: the status carrier for a status change,
+    /// the named sub-product for a raw patch.
+    mutating func read() async -> ChangeMachine.Event {
+        let bundle = request.bundleID
+        let whole: JSONValue
+        do {
+            whole = try await context.client.product(id: bundle)
+        } catch {
+            return error.kind == .cancelled ? .stopped(error.message) : .readFailed(error)
+        }
+        let document: JSONValue
+        switch request.plan {
+        case .status: document = whole.statusCarrier ?? whole
+        case .patch:
+            let target = CMOClient.subProductID(for: request.id)
+            document = Self.subProducts(of: whole).first { $0["id"]?.stringValue == target } ?? whole
+        }
+        let status = document["status"]?.stringValue ?? whole.carrierStatus
+        context.known.note(whole.carrierStatus, for: bundle)
+        if record.iccid == nil { record.iccid = whole.iccidOrSerial }
+        if record.from == nil || !machine.sent && machine.sends == 0 { record.from = status }
+        product = document
+        return .read(status: status, document: document)
+    }
+
+    /// Claims a send slot (refused once the run drains after a signal), commits the intent, sends the PATCH.
+    mutating func send(_ ops: [JSONPatchOperation]) async -> ChangeMachine.Event {
+        do {
+            try context.report.beginSend()
+        } catch {
+            return .stopped(error.description)
+        }
+        defer { context.report.endSend() }
+        do {
+            try await journaled.write(record, .intent)
+        } catch {
+            journalError = error
+            return .journalFailed(error.message)
+        }
+        context.known.note(nil, for: request.bundleID)
+        do {
+            let answer = try await context.client.patch(id: request.id, ops: ops)
+            switch answer {
+            case .completed(let sub):
+                product = sub
+                record.async = false
+                if record.iccid == nil { record.iccid = sub.iccidOrSerial }
+                httpStatus = 200
+            case .accepted(let accepted):
+                product = nil
+                record.async = true
+                record.monitorID = accepted.id
+                monitor = accepted
+                journaled.note(record, .accepted, httpStatus: 202)
+            }
+            return .answered(answer)
+        } catch {
+            return .sendFailed(error)
+        }
+    }
+
+    /// Polls the monitor of an accepted change.
+    mutating func awaitMonitor(_ accepted: Monitor) async -> ChangeMachine.Event {
+        monitor = accepted
+        record.monitorID = accepted.id
+        record.async = true
+        if machine.setup.prior?.state == .accepted { try? await journaled.write(record, .accepted) }
+        do {
+            monitor = try await context.client.awaitMonitor(accepted, timeout: request.timeout ?? context.monitorTimeout)
+            return .monitorEnded
+        } catch {
+            if error.kind == .cancelled { return .stopped(error.message) }
+            return .monitorFailed(error)
+        }
+    }
+
+    /// Records the end of the change and hands back its result.
+    mutating func finish(_ state: ChangeState, reason: String?) throws -> ChangeResult {
+        let replayed = machine.setup.prior.map { $0.state.isSettled } ?? false
+        record.replayed = replayed
+        record.error = reason
+        if state == .changed, let target = request.plan.targetStatus { context.known.note(target, for: request.bundleID) }
+        if replayed, monitor == nil, let id = record.monitorID {
+            let open = state == .wouldChange && record.async
+            monitor = Monitor(id: id, state: open ? .inProgress : .completed)
+        }
+        if context.dryRun, state == .wouldChange, record.async, monitor == nil, case .status = request.plan {
+            monitor = ChangeContext.dryRunMonitor(iccid: record.iccid ?? request.bundleID)
+        }
+        if context.dryRun, state == .wouldChange, case .patch = request.plan {
+            dryRunPreview()
+        }
+        journaled.note(record, state, httpStatus: httpStatus, sent: machine.sent || machine.sends > 0)
+        end(state)
+        if state == .refused { throw ChangeRefused(message: reason ?? "refused") }
+        return ChangeResult(record: record, monitor: monitor, product: product)
+    }
+
+    /// A dry run's raw patch answers as the backend would: a monitor where it is asynchronous, else the
+    /// sub-product with the new status.
+    private mutating func dryRunPreview() {
+        if record.async {
+            let preview = ChangeContext.dryRunMonitor(iccid: record.iccid ?? request.bundleID)
+            record.monitorID = preview.id
+            monitor = preview
+            product = nil
+        } else if let target = request.plan.targetStatus, case .object(var members) = product ?? .null {
+            members["status"] = .string(target)
+            product = .object(members)
+        }
+    }
+
+    /// Records a failure and returns the error the script sees.
+    mutating func fail(_ failure: ChangeMachine.Failure) -> any Error {
+        switch failure {
+        case .api(let error):
+            record.error = error.reportText
+            record.correlationID = error.correlationId
+            if let failed = error.monitor { record.monitorID = failed.id }
+            end(journaled.noteFailure(record, error, sent: machine.sent || machine.sends > 0))
+            return error
+        case .conflict(let message):
+            let error = StatusConflict(message: "'\(request.bundleID)' \(message)")
+            record.error = "conflict: \(error.message)"
+            journaled.note(record, .failed, sent: machine.sent || machine.sends > 0)
+            end(.failed)
+            return error
+        case .journal(let message):
+            record.error = "journal: \(message)"
+            end(.failed)
+            return journalError ?? StatusConflict(message: "journal: \(message)")
+        }
+    }
+
+    /// Counts the change in the report (which may trip the failure-rate guard).
+    private mutating func end(_ state: ChangeState) {
+        record.outcome = state
+        record.seconds = (ContinuousClock.now - started).seconds
+        if let trip = context.report.record(record) { context.control.stop(.requested(trip)) }
+    }
+
+    static func subProducts(of product: JSONValue) -> [JSONValue] {
+        (product["productRelationship"]?.arrayValue ?? []).compactMap { $0["product"] }
+    }
+}

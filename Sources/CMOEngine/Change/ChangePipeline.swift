@@ -1,0 +1,92 @@
+import CMOClient
+import CMOJournal
+import Foundation
+import LuaKit
+
+/// Runs one change through its lifecycle: asks ``ChangeMachine`` what to do, does it (reads, waits, the guard,
+/// the journal's intent, the PATCH, the monitor), feeds the answer back, and at the end records the change in the
+/// report, the journal and the known statuses. `cmo.set_status` and `cmo.patch` are two plans it runs.
+struct ChangePipeline {
+    let context: ChangeContext
+    let request: ChangeRequest
+    var machine: ChangeMachine
+    var record: ChangeRecord
+    var journaled: JournaledChange
+    var monitor: Monitor?
+    var product: JSONValue?
+    /// The PATCH's answer status, journaled with the change's end.
+    var httpStatus: Int?
+    /// Why the intent could not be journaled, rethrown to the script.
+    var journalError: JournalError?
+    let started = ContinuousClock.now
+
+    init(_ request: ChangeRequest, in context: ChangeContext) {
+        self.context = context
+        self.request = request
+        let bundle = request.bundleID
+        let profile = BackendCatalogue.profile(forProductID: bundle)
+        let ops = ChangePlan.describe(request.plan.keyOps)
+        // The journal keys a raw patch by the id as given (a sub-product may be named), a status change by bundle.
+        let keyID: String = if case .patch = request.plan { request.id } else { bundle }
+        journaled = JournaledChange(journal: context.journal, productID: keyID, ops: ops)
+        record = ChangeRecord(
+            productID: bundle, to: request.plan.targetStatus, ops: ops, async: profile?.isAsynchronous ?? false,
+            outcome: .failed, startedAt: Date(), seconds: 0)
+        let prior = journaled.prior
+        if let prior {
+            record.iccid = prior.iccid
+            record.from = prior.fromStatus
+            record.async = prior.async
+            record.monitorID = prior.monitorID
+        }
+        let known = request.knownStatus ?? context.known.status(of: bundle)
+        if record.from == nil { record.from = known }
+        machine = ChangeMachine(
+            ChangeMachine.Setup(
+                plan: request.plan, dryRun: context.dryRun, wait: request.wait, known: known,
+                transitions: profile?.transitions, prior: prior.map { .init(state: $0.state, monitorID: $0.monitorID) },
+                settleLimit: request.timeout ?? context.monitorTimeout))
+    }
+
+    /// Runs the change to its end. Returns how it ended; throws what the script sees as the call's error.
+    mutating func run() async throws -> ChangeResult {
+        var action = machine.handle(.start)
+        while true {
+            switch action {
+            case .finish(let state, let reason):
+                return try finish(state, reason: reason)
+            case .fail(let failure):
+                throw fail(failure)
+            case .abandon(let reason):
+                throw context.report.tripped.map { GuardError(reason: $0) as any Error } ?? RunStopping(reason: reason)
+            default:
+                action = machine.handle(await perform(action))
+            }
+        }
+    }
+
+    /// Does one action and says what happened.
+    private mutating func perform(_ action: ChangeMachine.Action) async -> ChangeMachine.Event {
+        switch action {
+        case .read: return await read()
+        case .wait(let duration):
+            do {
+                try await Task.sleep(for: duration)
+                return .waited
+            } catch {
+                return .stopped("the run is stopping")
+            }
+        case .reserve:
+            do {
+                try context.report.reserveChange()
+                return .reserved
+            } catch {
+                context.control.stop(.requested(error.description))
+                return .stopped(error.description)
+            }
+        case .send(let ops): return await send(ops)
+        case .awaitMonitor(let accepted): return await awaitMonitor(accepted)
+        case .finish, .fail, .abandon: preconditionFailure("ChangePipeline: \(action) ends the change")
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import CMOClient
+import CMOJournal
+import LuaKit
+
+/// How one change ended, for the script: the record (as reported and journaled) plus the monitor and the
+/// product the server sent.
+struct ChangeResult: Sendable {
+    var record: ChangeRecord
+    var monitor: Monitor?
+    /// The sub-product as the server last showed it (a sync answer, or a read).
+    var product: JSONValue?
+
+    var state: ChangeState { record.outcome }
+
+    /// `cmo.set_status`'s table: `state`, `id`, `iccid`, `from`, `to`, `async`, `monitor`, `product`, `replayed`.
+    func pushStatusOutcome(on stack: LuaStack) -> Int32 {
+        var fields: [String: LuaValue] = [
+            "state": .string(state.rawValue), "id": .string(record.productID), "to": .string(record.to ?? ""),
+            "async": .boolean(record.async),
+        ]
+        if let iccid = record.iccid { fields["iccid"] = .string(iccid) }
+        if let from = record.from { fields["from"] = .string(from) }
+        if record.replayed { fields["replayed"] = .boolean(true) }
+        return Self.push(fields, monitor: monitor, product: product, on: stack)
+    }
+
+    /// `cmo.patch`'s table: `state` (`completed` or `accepted`), `monitor`, `product`, `replayed`.
+    func pushPatchResult(on stack: LuaStack) -> Int32 {
+        var fields: [String: LuaValue] = ["state": .string(monitorState == .inProgress ? "accepted" : "completed")]
+        if record.replayed { fields["replayed"] = .boolean(true) }
+        return Self.push(fields, monitor: monitor, product: product, on: stack)
+    }
+
+    private var monitorState: Monitor.State? { monitor?.state }
+
+    /// Pushes a result table: `fields`, plus `monitor` and `product` (pushed straight from its JSON). Returns 1.
+    static func push(_ fields: [String: LuaValue], monitor: Monitor?, product: JSONValue?, on stack: LuaStack) -> Int32 {
+        var fields = fields
+        if let monitor { fields["monitor"] = monitor.luaValue }
+        stack.push(LuaValue.object(fields))
+        if let product {
+            stack.push(product)
+            stack.setField("product", in: -2)
+        }
+        return 1
+    }
+}
