@@ -23,6 +23,17 @@ public enum LuaStopReason: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
+extension LuaStopReason {
+    /// The kind of the error a stopped run's tasks end with.
+    var errorKind: LuaError.Kind {
+        switch self {
+        case .instructionBudget: .instructionBudget
+        case .memoryBudget: .memoryBudget
+        case .timeout, .requested: .interrupted
+        }
+    }
+}
+
 /// How a script run ended.
 public enum LuaRunOutcome: Sendable, Equatable {
     /// The main chunk returned these values and every task ended without an unhandled error.
