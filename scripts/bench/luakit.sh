@@ -2,7 +2,8 @@
 # LuaKit micro-benchmarks (issue 2):
 #  1. the cost of one Lua -> Swift -> Lua call of a no-op binding (1e6 calls), against an empty Lua function and
 #     a C function of Lua's own library in the same run;
-#  2. json.decode throughput on a ~1 MB document, against Debian's lua-cjson under lua5.4 in the same run.
+#  2. json.decode throughput on a ~1 MB document, against Debian's lua-cjson under lua5.4 in the same run;
+#  3. memory (Lua heap and RSS) per cmo.parallel worker that waits, for 1,000 and 10,000 workers (one run).
 # Prints one line per figure; medians of RUNS runs (default 5).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -43,3 +44,6 @@ done
 o=$(printf '%s\n' "${ours[@]}" | median)
 t=$(printf '%s\n' "${theirs[@]}" | median)
 echo "cmo json.decode: ${o} MB/s   lua-cjson: ${t} MB/s   ratio: $(awk -v o="$o" -v t="$t" 'BEGIN { printf "%.2f", o / t }')"
+
+echo "== memory per parallel worker that waits (N workers at once: in sleep, or in task:wait() on one task)"
+for n in 1000 10000; do for wait in sleep join; do "$bench" waiters "$n" "$wait"; done; done
