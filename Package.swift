@@ -43,6 +43,8 @@ let package = Package(
         .target(
             name: "LuaKit",
             dependencies: ["CLua", "CLuaShim"],
+            // LuaKit's own Lua, compiled into the binary as `PackageResources.<name>_lua` byte arrays.
+            resources: [.embedInCode("Lua/error.lua"), .embedInCode("Lua/sandbox.lua"), .embedInCode("Lua/tasks.lua")],
             swiftSettings: strict
         ),
         .target(

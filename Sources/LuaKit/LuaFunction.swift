@@ -37,15 +37,15 @@ extension LuaStack {
     /// Pushes `body` as a Lua function named `name` (the name Lua's error messages use).
     public func pushFunction(_ name: String, _ body: @escaping LuaFunction) {
         let box = LuaFunctionBox(name: name, body: body, state: state)
-        cmo_push_function(L, Unmanaged.passRetained(box).toOpaque())
+        luakit_push_function(L, Unmanaged.passRetained(box).toOpaque())
     }
 }
 
 extension LuaState {
     static let dispatchInstalled: Bool = {
-        cmo_install(
+        luakit_install(
             { L, box in
-                guard let L, let box else { return CMO_RESULT_ERROR }
+                guard let L, let box else { return LUAKIT_RESULT_ERROR }
                 let function = Unmanaged<LuaFunctionBox>.fromOpaque(box).takeUnretainedValue()
                 return LuaState.dispatch(L, function)
             },
@@ -58,8 +58,8 @@ extension LuaState {
 
     static func installDispatch() { _ = dispatchInstalled }
 
-    /// Runs a binding; returns a count of results, `CMO_RESULT_ERROR` with the error on top, or `CMO_RESULT_YIELD`
-    /// with the values to yield on the stack.
+    /// Runs a binding; returns a count of results, `LUAKIT_RESULT_ERROR` with the error on top, or
+    /// `LUAKIT_RESULT_YIELD` with the values to yield on the stack.
     static func dispatch(_ L: OpaquePointer, _ function: LuaFunctionBox) -> Int32 {
         var call = LuaCall(L: L, function: function)
         do {
@@ -70,11 +70,11 @@ extension LuaState {
                 let stack = call.stack
                 stack.top = 0
                 stack.pushReference(function.state.anchors.hostMarker)
-                return CMO_RESULT_YIELD
+                return LUAKIT_RESULT_YIELD
             }
         } catch {
             call.pushError(error)
-            return CMO_RESULT_ERROR
+            return LUAKIT_RESULT_ERROR
         }
     }
 

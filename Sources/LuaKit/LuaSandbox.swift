@@ -67,7 +67,7 @@ extension LuaState {
     public func preload(_ name: String) {
         let stack = self.stack
         hostAllocations {
-            _ = luaL_getsubtable(L, clua_registryindex(), "cmo.loaded")
+            _ = luaL_getsubtable(L, clua_registryindex(), "luakit.loaded")
             lua_rotate(L, -2, 1)
             lua_setfield(L, -2, name)
         }
@@ -88,86 +88,12 @@ extension LuaState {
 
     private func runPrelude(findModule: Int32) {
         let stack = self.stack
-        let loaded = luaL_loadbufferx(L, LuaSandbox.prelude, LuaSandbox.prelude.utf8.count, "=(sandbox)", "t")
-        precondition(loaded == LUA_OK, "cmo: sandbox prelude does not compile: \(stack.describe(at: -1))")
-        stack.pushReference(anchors.hostMarker)
-        stack.pushReference(anchors.roots)
-        stack.pushReference(findModule)
-        _ = hostAllocations { luaL_getsubtable(L, clua_registryindex(), "cmo.loaded") }
-        let status = hostAllocations { clua_pcall(L, 4, 0, 0) }
-        precondition(status == LUA_OK, "cmo: sandbox prelude failed: \(stack.describe(at: -1))")
+        runShippedChunk(PackageResources.sandbox_lua, chunkName: "=(sandbox)") {
+            stack.pushReference(anchors.hostMarker)
+            stack.pushReference(anchors.roots)
+            stack.pushReference(findModule)
+            _ = hostAllocations { luaL_getsubtable(L, clua_registryindex(), "luakit.loaded") }
+            return 4
+        }
     }
-}
-
-extension LuaSandbox {
-    /// Lua run once per state: safe `load`, `require`, and coroutine functions that forward host waits.
-    static let prelude = """
-        local HOST, roots, find_module, loaded = ...
-        local create, resume, yield = coroutine.create, coroutine.resume, coroutine.yield
-        local status, running, close = coroutine.status, coroutine.running, coroutine.close
-        local isyieldable = coroutine.isyieldable
-        local base_load, type, error, select = load, type, error, select
-
-        function load(chunk, name, mode, env)
-          if mode ~= nil and mode ~= "t" then
-            return nil, "attempt to load a " .. tostring(mode) .. " chunk (only text chunks are allowed)"
-          end
-          if env == nil then return base_load(chunk, name, "t") end
-          return base_load(chunk, name, "t", env)
-        end
-
-        function require(name)
-          if type(name) ~= "string" then
-            error("bad argument #1 to 'require' (string expected, got " .. type(name) .. ")", 2)
-          end
-          local module = loaded[name]
-          if module ~= nil then return module end
-          local chunk, path = find_module(name)
-          if not chunk then error(path, 2) end
-          module = chunk(name, path)
-          if module == nil then module = true end
-          loaded[name] = module
-          return module
-        end
-
-        -- A host wait inside a script's own coroutine: pass the marker up, hand the answer back down.
-        local function forward(co, ok, ...)
-          if ok and select("#", ...) == 1 and ... == HOST then
-            return forward(co, resume(co, yield(HOST)))
-          end
-          return ok, ...
-        end
-
-        function coroutine.resume(co, ...)
-          if roots[co] then return false, "cannot resume a task's own thread" end
-          return forward(co, resume(co, ...))
-        end
-
-        function coroutine.yield(...)
-          if roots[running()] then error("attempt to yield from outside a coroutine", 2) end
-          return yield(...)
-        end
-
-        function coroutine.isyieldable(co)
-          co = co or running()
-          return not roots[co] and isyieldable(co)
-        end
-
-        function coroutine.close(co)
-          if roots[co] then error("cannot close a task's own thread", 2) end
-          return close(co)
-        end
-
-        local function unwrap(co, ok, ...)
-          if ok then return ... end
-          local err = ...
-          if status(co) == "dead" then close(co) end
-          error(err, 0)
-        end
-
-        function coroutine.wrap(f)
-          local co = create(f)
-          return function(...) return unwrap(co, forward(co, resume(co, ...))) end
-        end
-        """
 }

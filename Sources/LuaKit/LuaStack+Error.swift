@@ -14,7 +14,7 @@ extension LuaStack {
         let value = type(at: index) == .table ? ((try? self.value(at: index)) ?? .nil) : .nil
         var traceback: String?
         if let thread {
-            state.hostAllocations { cmo_traceback(state.L, thread, nil, 0) }
+            state.hostAllocations { luakit_traceback(state.L, thread, nil, 0) }
             traceback = state.stack.string(at: -1)
             state.stack.pop()
         }

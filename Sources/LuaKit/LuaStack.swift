@@ -79,7 +79,7 @@ public struct LuaStack {
     /// `tostring(value)`, calling `__tostring` in protected mode; a failing `__tostring` gives its error text.
     public func describe(at index: Int32) -> String {
         state.hostAllocations {
-            _ = cmo_protected_tostring(L, index)
+            _ = luakit_protected_tostring(L, index)
         }
         defer { pop() }
         if let text = string(at: -1) { return text }

@@ -12,7 +12,7 @@ public final class LuaState {
     public let L: OpaquePointer
     /// The budgets this state was made with.
     public let limits: LuaLimits
-    let budget: UnsafeMutablePointer<cmo_limits>
+    let budget: UnsafeMutablePointer<luakit_limits>
     /// Stops asked for from other threads; the count hook reads its flag.
     let stopRequest = LuaStopRequest()
     var anchors = Anchors()
@@ -39,16 +39,16 @@ public final class LuaState {
     public init(limits: LuaLimits = LuaLimits()) {
         LuaState.installDispatch()
         budget = .allocate(capacity: 1)
-        budget.initialize(to: cmo_limits())
+        budget.initialize(to: luakit_limits())
         budget.pointee.memory_limit = limits.memoryLimit.map { max(0, $0) } ?? 0
         budget.pointee.instruction_limit = limits.instructionLimit ?? 0
         budget.pointee.stop_request = stopRequest.flag
-        guard let state = cmo_newstate(budget) else { fatalError("cmo: cannot allocate a Lua state") }
+        guard let state = luakit_newstate(budget) else { fatalError("LuaKit: cannot allocate a Lua state") }
         L = state
         self.limits = limits
         budget.pointee.host = Unmanaged.passUnretained(self).toOpaque()
         // Always hooked: the hook enforces the instruction budget and also stops interrupted code.
-        cmo_set_budget_hook(L, limits.hookInterval)
+        luakit_set_budget_hook(L, limits.hookInterval)
         makeAnchors()
     }
 
@@ -128,18 +128,7 @@ public final class LuaState {
 
     /// The metatable of error values: `__name` and a `__tostring` that puts the place before the message.
     private func makeErrorMetatable() -> Int32 {
-        let source = """
-            local mt = { __name = "error" }
-            function mt.__tostring(e)
-              local text = rawget(e, "message") or rawget(e, "kind") or "error"
-              local where = rawget(e, "where")
-              if where and where ~= "" then text = where .. " " .. text end
-              return text
-            end
-            return mt
-            """
-        let loaded = luaL_loadbufferx(L, source, source.utf8.count, "=(error metatable)", "t")
-        precondition(loaded == LUA_OK && clua_pcall(L, 0, 1, 0) == LUA_OK, "cmo: error metatable does not compile")
+        runShippedChunk(PackageResources.error_lua, chunkName: "=(error metatable)", results: 1) { 0 }
         return luaL_ref(L, clua_registryindex())
     }
 

@@ -24,7 +24,7 @@ final class LuaStopRequest: Sendable {
     /// Records `reason` (the first one wins) and asks the hook to interrupt the running code.
     func request(_ reason: LuaStopReason) {
         pending.withLock { if $0 == nil { $0 = reason } }
-        cmo_request_stop(flag)
+        luakit_request_stop(flag)
     }
 
     /// The reason of the request the hook acted on.
@@ -32,7 +32,7 @@ final class LuaStopRequest: Sendable {
 
     /// Forgets the request once the scheduler has stopped the run by other means, so it cannot interrupt later code.
     func clear() {
-        cmo_clear_stop_request(flag)
+        luakit_clear_stop_request(flag)
         pending.withLock { $0 = nil }
     }
 }

@@ -10,11 +10,12 @@
 #include <lua5.4/lua.h>
 
 /* What a Swift binding returns to its trampoline, besides a count of results (>= 0). */
-#define CMO_RESULT_ERROR (-1) /* an error value is on top of the stack: raise it */
-#define CMO_RESULT_YIELD (-2) /* the stack holds exactly the values to yield: yield them, resume through cmo_resume_k */
+#define LUAKIT_RESULT_ERROR (-1) /* an error value is on top of the stack: raise it */
+/* The stack holds exactly the values to yield: yield them, resume through luakit_resume_k. */
+#define LUAKIT_RESULT_YIELD (-2)
 
 /* Budgets shared by every thread of one state. The allocator's userdata. */
-typedef struct cmo_limits {
+typedef struct luakit_limits {
     size_t memory_used;
     size_t memory_peak;
     size_t memory_limit;          /* 0: no cap */
@@ -25,43 +26,43 @@ typedef struct cmo_limits {
     int hook_every;
     int instructions_exceeded;
     volatile int interrupted;     /* set by the host: 1 + grace ticks; the hook stops the code when it reaches 1 */
-    int *stop_request;            /* set from any thread (cmo_request_stop); the hook turns it into an interruption */
+    int *stop_request;            /* set from any thread (luakit_request_stop); the hook makes it an interruption */
     void *host;                   /* the Swift LuaState that owns this state (unretained) */
-} cmo_limits;
+} luakit_limits;
 
 /* Swift's dispatcher: calls the Swift closure `box` for the running C function. */
-typedef int (*cmo_dispatch_fn)(lua_State *L, void *box);
+typedef int (*luakit_dispatch_fn)(lua_State *L, void *box);
 /* Swift's release of a closure box, called by the box userdata's __gc. */
-typedef void (*cmo_release_fn)(void *box);
+typedef void (*luakit_release_fn)(void *box);
 
-/* Asks the state whose cmo_limits.stop_request is `flag` to stop its running Lua code at the next hook tick.
+/* Asks the state whose luakit_limits.stop_request is `flag` to stop its running Lua code at the next hook tick.
    Safe from any thread. */
-void cmo_request_stop(int *flag);
+void luakit_request_stop(int *flag);
 /* Withdraws a stop request that the host handled otherwise. */
-void cmo_clear_stop_request(int *flag);
+void luakit_clear_stop_request(int *flag);
 
 /* Installs the dispatcher and the release function (once per process; idempotent). */
-void cmo_install(cmo_dispatch_fn dispatch, cmo_release_fn release);
+void luakit_install(luakit_dispatch_fn dispatch, luakit_release_fn release);
 
 /* A new state whose allocator enforces `limits` (which must outlive it), with a panic handler. */
-lua_State *cmo_newstate(cmo_limits *limits);
+lua_State *luakit_newstate(luakit_limits *limits);
 
 /* The limits of the state `L` belongs to. */
-cmo_limits *cmo_limits_of(lua_State *L);
+luakit_limits *luakit_limits_of(lua_State *L);
 
 /* Pushes a Lua function that calls Swift `box` (retained by the caller; released by __gc). */
-void cmo_push_function(lua_State *L, void *box);
+void luakit_push_function(lua_State *L, void *box);
 
 /* Installs the count hook on L; threads created later from L inherit it. */
-void cmo_set_budget_hook(lua_State *L, int every);
+void luakit_set_budget_hook(lua_State *L, int every);
 
 /* luaL_tolstring in protected mode (calls __tostring). Pushes the string, or an error message; returns the status. */
-int cmo_protected_tostring(lua_State *L, int idx);
+int luakit_protected_tostring(lua_State *L, int idx);
 
 /* luaL_traceback of `co` pushed on L, with `msg` as the first line. */
-void cmo_traceback(lua_State *L, lua_State *co, const char *msg, int level);
+void luakit_traceback(lua_State *L, lua_State *co, const char *msg, int level);
 
 /* The continuation of a yielded binding: resumed with (true, results...) or (false, error). */
-int cmo_resume_k(lua_State *L, int status, lua_KContext ctx);
+int luakit_resume_k(lua_State *L, int status, lua_KContext ctx);
 
 #endif
