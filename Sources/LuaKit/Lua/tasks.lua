@@ -96,6 +96,9 @@ function M.parallel(items, fn, opts)
     next_index = index + 1
     return index, item
   end
+  -- A host may watch progress through M._progress("start", total) / ("item", ok) / ("finish"). Declared
+  -- before the worker, which counts items through it.
+  local progress = M._progress
   local function worker()
     while true do
       local index, item = take()
@@ -111,8 +114,6 @@ function M.parallel(items, fn, opts)
       end
     end
   end
-  -- A host may watch progress through M._progress("start", total) / ("item", ok) / ("finish").
-  local progress = M._progress
   if progress then progress("start", count) end
   local workers = {}
   local n = count and math.min(concurrency, count) or concurrency
