@@ -1,3 +1,4 @@
+import CMOJournal
 import Foundation
 import Logging
 import LuaKit

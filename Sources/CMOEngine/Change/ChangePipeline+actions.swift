@@ -24,7 +24,7 @@ extension ChangePipeline {
         let status = document["status"]?.stringValue ?? whole.carrierStatus
         context.known.note(whole.carrierStatus, for: bundle)
         if record.iccid == nil { record.iccid = whole.iccidOrSerial }
-        if record.from == nil || !machine.sent && machine.sends == 0 { record.from = status }
+        if !machine.sent { record.from = status }
         product = document
         return .read(status: status, document: document)
     }
