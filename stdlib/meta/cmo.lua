@@ -61,7 +61,7 @@ cmo = {}
 ---@field only_if? string change only a SIM in this status (also sent as a JSON Patch `test` op)
 
 ---@class cmo.StatusOutcome
----@field state "changed"|"unchanged"|"skipped"|"accepted"|"would_change"
+---@field state "changed"|"unchanged"|"skipped"|"accepted"|"would_change"|"intent"
 ---@field id string the product id
 ---@field iccid? string
 ---@field from? string the status before
@@ -69,9 +69,10 @@ cmo = {}
 ---@field async boolean whether the backend answered with a monitor
 ---@field monitor? cmo.Monitor
 ---@field product? table the SIM sub-product
+---@field replayed? boolean true when a resumed run took the outcome from the journal
 
 ---@class cmo.ParallelOptions
----@field concurrency? integer calls in flight at most (default: `--concurrency`, 16)
+---@field concurrency? integer items in progress at most (default: `--concurrency`, 1000; HTTP requests are capped by `--max-in-flight` alone)
 ---@field fail_fast? boolean stop starting items after the first error (default: false)
 
 ---@class cmo.Task
@@ -128,22 +129,25 @@ function cmo.patch(id, ops, opts) end
 ---@return cmo.Monitor
 function cmo.await_monitor(monitor, opts) end
 
----Reads the SIM, changes its status if needed, and waits for the monitor on async backends. Retries safely
----after ambiguous failures (it reads again first). Recorded in the report; obeys `--dry-run` and the guards.
----@param id string
+---Changes the SIM's status if needed and waits for the monitor on async backends. When the run has seen the
+---SIM's status (a `cmo.list` row, `cmo.product`, an earlier change, or a product table passed in) the PATCH goes
+---out at once with a `test` of that status; otherwise the SIM is read first. A stale status fails the test and
+---the SIM is read again. Retries safely after ambiguous failures (it reads again first). A dry run raises a
+---`refused` error for a transition the backend refuses. Recorded in the report; obeys `--dry-run` and the guards.
+---@param id string|table a product id, or a product table with `id` (and its status)
 ---@param status string e.g. "ACTIVE", "SUSPENDED", "INACTIVE"
 ---@param opts? cmo.StatusOptions
 ---@return cmo.StatusOutcome
 function cmo.set_status(id, status, opts) end
 
 ---`cmo.set_status(id, "ACTIVE", opts)`.
----@param id string
+---@param id string|table
 ---@param opts? cmo.StatusOptions
 ---@return cmo.StatusOutcome
 function cmo.activate(id, opts) end
 
 ---`cmo.set_status(id, "SUSPENDED", opts)`.
----@param id string
+---@param id string|table
 ---@param opts? cmo.StatusOptions
 ---@return cmo.StatusOutcome
 function cmo.suspend(id, opts) end
