@@ -35,7 +35,7 @@ public struct RunOptions: Sendable {
     public var journal: RunJournal?
 
     /// `cmo.parallel`'s default concurrency: high enough that items waiting on monitors or sleeps never starve
-    /// the HTTP slots (a waiting worker costs about a kilobyte; see BENCHMARKS.md).
+    /// the HTTP slots (a waiting worker costs about 5 KB, 1.3 KB of it Lua heap: 5 MB for 1,000; see BENCHMARKS.md).
     public static let defaultConcurrency = 1_000
 
     /// How progress is shown.

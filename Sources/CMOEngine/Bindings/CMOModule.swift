@@ -33,7 +33,21 @@ struct CMOModule {
     static let defaultReadAhead = 4
 
     func install(into state: LuaState) {
-        var functions: [String: LuaFunction] = [
+        var functions = readFunctions().merging(changeFunctions()) { first, _ in first }
+        functions.merge(hostFunctions()) { first, _ in first }
+        state.register(module: "cmo", functions)
+
+        let stack = state.stack
+        stack.pushGlobal("cmo")
+        stack.push(dryRun)
+        stack.setField("dry_run", in: -2)
+        stack.pop()
+        installLog(into: state)
+    }
+
+    /// `product`, `find`, `list`, `list_all`.
+    private func readFunctions() -> [String: LuaFunction] {
+        [
             "product": { call in
                 let id = try call.string(1)
                 let operations = try requireClient()
@@ -76,6 +90,12 @@ struct CMOModule {
                     return LuaResults { $0.push(products); return 1 }
                 })
             },
+        ]
+    }
+
+    /// `patch`, `await_monitor`, `set_status`, `activate`, `suspend`.
+    private func changeFunctions() -> [String: LuaFunction] {
+        var functions: [String: LuaFunction] = [
             "patch": { call in
                 let id = try call.string(1)
                 let ops = try Self.patchOps(call, 2)
@@ -89,27 +109,39 @@ struct CMOModule {
                     return LuaResults { result.pushPatchResult(on: $0) }
                 })
             },
-            "await_monitor": { call in
-                let id: String
-                switch call.type(1) {
-                case .string: id = try call.string(1)
-                case .table:
-                    guard call.stack.pushField("id", of: 1) == .string, let text = call.stack.string(at: -1) else {
-                        throw LuaArgumentError(position: 1, message: "monitor table without a string 'id'")
-                    }
-                    call.stack.pop()
-                    id = text
-                default: throw call.typeError(1, expected: "monitor or string")
-                }
-                let options = try call.options(2, allowed: ["timeout", "interval"])
-                let timeout = try Self.seconds(options, "timeout")
-                let interval = try Self.seconds(options, "interval")
-                let operations = try requireClient()
-                return try call.suspend(.async {
-                    let monitor = try await operations.awaitMonitor(id: id, timeout: timeout, interval: interval)
-                    return LuaResults { $0.push(monitor.luaValue); return 1 }
-                })
-            },
+            "await_monitor": { call in try awaitMonitor(&call) },
+        ]
+        for (name, fixed) in [("set_status", nil), ("activate", "ACTIVE"), ("suspend", "SUSPENDED")] as [(String, String?)] {
+            functions[name] = { call in try setStatus(&call, fixed: fixed) }
+        }
+        return functions
+    }
+
+    private func awaitMonitor(_ call: inout LuaCall) throws -> LuaReturn {
+        let id: String
+        switch call.type(1) {
+        case .string: id = try call.string(1)
+        case .table:
+            guard call.stack.pushField("id", of: 1) == .string, let text = call.stack.string(at: -1) else {
+                throw LuaArgumentError(position: 1, message: "monitor table without a string 'id'")
+            }
+            call.stack.pop()
+            id = text
+        default: throw call.typeError(1, expected: "monitor or string")
+        }
+        let options = try call.options(2, allowed: ["timeout", "interval"])
+        let timeout = try Self.seconds(options, "timeout")
+        let interval = try Self.seconds(options, "interval")
+        let operations = try requireClient()
+        return try call.suspend(.async {
+            let monitor = try await operations.awaitMonitor(id: id, timeout: timeout, interval: interval)
+            return LuaResults { $0.push(monitor.luaValue); return 1 }
+        })
+    }
+
+    /// `now`, and the prelude's `_progress` and `_input`.
+    private func hostFunctions() -> [String: LuaFunction] {
+        [
             "now": { call in call.return(.number(Date().timeIntervalSince1970)) },
             "_progress": { call in
                 guard let progress else { return .none }
@@ -140,15 +172,12 @@ struct CMOModule {
                 return .results(2)
             },
         ]
-        for (name, fixed) in [("set_status", nil), ("activate", "ACTIVE"), ("suspend", "SUSPENDED")] as [(String, String?)] {
-            functions[name] = { call in try setStatus(&call, fixed: fixed) }
-        }
-        state.register(module: "cmo", functions)
+    }
 
+    /// `cmo.log.info|warn|error(message [, fields])`.
+    private func installLog(into state: LuaState) {
         let stack = state.stack
         stack.pushGlobal("cmo")
-        stack.push(dryRun)
-        stack.setField("dry_run", in: -2)
         stack.pushTable()
         for (level, name) in [(Logger.Level.info, "info"), (.warning, "warn"), (.error, "error")] {
             let logger = self.logger
@@ -227,75 +256,5 @@ struct CMOModule {
             let result = try await operations.change(request)
             return LuaResults { result.pushStatusOutcome(on: $0) }
         })
-    }
-
-    /// A change's first argument: a product id, or a product table (a listing row, a read product) whose `id`
-    /// names it and whose status the change may trust (it is tested, not assumed).
-    static func changeSubject(_ call: LuaCall, _ position: Int32) throws -> (id: String, status: String?) {
-        switch call.type(position) {
-        case .string: return (try call.string(position), nil)
-        case .table:
-            let product = try JSONValue(call.value(position))
-            guard let id = product["id"]?.stringValue else {
-                throw LuaArgumentError(position: position, message: "product table without a string 'id'")
-            }
-            return (id, product.carrierStatus)
-        default: throw call.typeError(position, expected: "string or product")
-        }
-    }
-
-    // MARK: Argument helpers
-
-    static func strings(_ call: LuaCall, _ position: Int32) throws -> [String] {
-        guard call.type(position) == .table else { throw call.typeError(position, expected: "table") }
-        let value = try call.value(position)
-        let items: [LuaValue]
-        switch value {
-        case .array(let list): items = list
-        case .object(let fields) where fields.isEmpty: items = []
-        default: throw LuaArgumentError(position: position, message: "array of strings expected")
-        }
-        return try items.enumerated().map { index, item in
-            guard case .string(let text) = item else {
-                throw LuaArgumentError(position: position, message: "item \(index + 1): string expected")
-            }
-            return text
-        }
-    }
-
-    static func patchOps(_ call: LuaCall, _ position: Int32) throws -> [JSONPatchOperation] {
-        guard call.type(position) == .table else { throw call.typeError(position, expected: "table") }
-        let value = try call.value(position)
-        guard case .array(let items) = value, !items.isEmpty else {
-            throw LuaArgumentError(position: position, message: "non-empty array of operations expected")
-        }
-        return try items.enumerated().map { index, item in
-            do {
-                return try JSONPatchOperation(json: JSONValue(item))
-            } catch let error as CMOError {
-                throw LuaArgumentError(position: position, message: "operation \(index + 1): \(error.message)")
-            } catch {
-                throw LuaArgumentError(position: position, message: "operation \(index + 1): \(error)")
-            }
-        }
-    }
-
-    static func seconds(_ options: LuaOptions, _ key: String) throws -> Duration? {
-        guard let value = try options.number(key) else { return nil }
-        guard value.isFinite, value > 0 else {
-            throw LuaArgumentError(position: options.position, message: "field '\(key)': must be a positive number of seconds")
-        }
-        return .milliseconds(Int64(value * 1000))
-    }
-
-    static func text(_ value: LuaValue) -> String {
-        switch value {
-        case .string(let text): return text
-        case .integer(let number): return String(number)
-        case .number(let number): return String(number)
-        case .boolean(let flag): return String(flag)
-        case .nil, .null: return "null"
-        default: return (try? JSONWriter().string(value)) ?? "?"
-        }
     }
 }
