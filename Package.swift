@@ -123,23 +123,36 @@ let package = Package(
             path: "Sources/CMOClientBench",
             swiftSettings: strict
         ),
+        // What the test targets share: one in-process simulator harness, one way to run the built `cmo`.
+        .target(
+            name: "CMOTestSupport",
+            dependencies: [
+                "CMOClient",
+                "CMOSimulator",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/CMOTestSupport",
+            swiftSettings: strict
+        ),
         .testTarget(name: "LuaKitTests", dependencies: ["LuaKit"], swiftSettings: strict),
         .testTarget(
             name: "CMOClientTests",
-            dependencies: ["CMOClient", "CMOSimulator"],
+            dependencies: ["CMOClient", "CMOSimulator", "CMOTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "CMOSimulatorTests",
             dependencies: [
                 "CMOSimulator",
+                "CMOTestSupport",
+                "cmo",  // SimCommandTests run the built binary
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strict
         ),
         .testTarget(
             name: "CMOEngineTests",
-            dependencies: ["CMOEngine", "CMOSimulator"],
+            dependencies: ["CMOEngine", "CMOSimulator", "CMOTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(name: "CMOScheduleTests", dependencies: ["CMOSchedule"], swiftSettings: strict),
@@ -148,6 +161,10 @@ let package = Package(
             dependencies: ["CMOJournal", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
-        .testTarget(name: "cmoTests", dependencies: ["cmo", "CMOJournal"], swiftSettings: strict),
+        .testTarget(
+            name: "cmoTests",
+            dependencies: ["cmo", "CMOJournal", "CMOTestSupport"],  // cmo: the binary they run
+            swiftSettings: strict
+        ),
     ]
 )

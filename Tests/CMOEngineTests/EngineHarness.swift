@@ -1,5 +1,7 @@
 import CMOClient
+import CMOJournal
 import CMOSimulator
+import CMOTestSupport
 import Foundation
 import Logging
 import LuaKit
@@ -8,28 +10,28 @@ import LuaKit
 
 /// A simulator started in-process for one test, and runs of Lua scripts against it.
 struct EngineHarness {
-    let simulator: CMOSimulator
+    let testSimulator: TestSimulator
 
-    static func start(_ configuration: SimulatorConfiguration = SimulatorConfiguration(fleetSize: 60, asyncDelayMilliseconds: 50))
-        async throws -> EngineHarness
-    {
-        var quiet = Logger(label: "sim")
-        quiet.logLevel = .critical
-        return EngineHarness(simulator: try await CMOSimulator.start(configuration, logger: quiet))
+    /// The simulator, to look at its fleet and applied changes.
+    var simulator: CMOSimulator { testSimulator.simulator }
+
+    /// Starts a simulator (a ``TestSimulator``), runs `body` with a harness for it, and stops the simulator,
+    /// waiting for the stop.
+    static func with<T>(
+        _ configuration: SimulatorConfiguration = SimulatorConfiguration(fleetSize: 60, asyncDelayMilliseconds: 50),
+        _ body: (EngineHarness) async throws -> T
+    ) async throws -> T {
+        try await TestSimulator.with(configuration) { simulator in
+            try await body(EngineHarness(testSimulator: simulator))
+        }
     }
 
-    func stop() async {
-        await simulator.stop()
-    }
-
+    /// The simulator's client configuration, with retries and monitor polls quick enough for tests.
     var api: Configuration {
-        Configuration(
-            apiURL: simulator.apiURL, tenant: simulator.defaultTenant,
-            auth: .init(
-                tokenURL: simulator.tokenURL, clientID: simulator.defaultClient.id,
-                clientSecret: Secret(simulator.defaultClient.secret)),
-            retry: RetryPolicy(initialDelay: .milliseconds(5), maximumDelay: .milliseconds(50)),
-            monitorPolling: .init(initialInterval: .milliseconds(20), maximumInterval: .milliseconds(100)))
+        var configuration = testSimulator.clientConfiguration
+        configuration.retry = RetryPolicy(initialDelay: .milliseconds(5), maximumDelay: .milliseconds(50))
+        configuration.monitorPolling = .init(initialInterval: .milliseconds(20), maximumInterval: .milliseconds(100))
+        return configuration
     }
 
     struct Run {

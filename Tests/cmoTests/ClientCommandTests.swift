@@ -1,3 +1,4 @@
+import CMOTestSupport
 import Foundation
 import Testing
 
@@ -10,7 +11,7 @@ import Testing
     }
 
     @Test func listPrintsTheFirstPageAsJSONWhenNotOnATerminal() throws {
-        let sim = try ClientCLI.Simulator()
+        let sim = try SimProcess()
         let result = try sim.cmo("list")
         #expect(result.status == 0)
         let array = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
@@ -19,7 +20,7 @@ import Testing
     }
 
     @Test func listAllWalksEveryPage() throws {
-        let sim = try ClientCLI.Simulator()
+        let sim = try SimProcess()
         let result = try sim.cmo("list", "--all", "--page-size", "7", "--fields", "id")
         #expect(result.status == 0)
         let ids = try Self.ids(result.stdout)
@@ -28,7 +29,7 @@ import Testing
     }
 
     @Test func listTableHasAHeaderAndARowPerProduct() throws {
-        let sim = try ClientCLI.Simulator()
+        let sim = try SimProcess()
         let result = try sim.cmo("list", "--output", "table", "--page-size", "4")
         #expect(result.status == 0)
         let lines = result.stdout.split(separator: "\n")
@@ -39,7 +40,7 @@ import Testing
     }
 
     @Test func getUnknownProductPrintsTheProblemAndExitsOne() throws {
-        let sim = try ClientCLI.Simulator()
+        let sim = try SimProcess()
         let result = try sim.cmo("get", "JASPER-0000")
         #expect(result.status == 1)
         let lines = result.stderr.split(separator: "\n").map(String.init)
@@ -52,7 +53,7 @@ import Testing
     }
 
     @Test func patchAndWaitFollowTheTutorial() throws {
-        let sim = try ClientCLI.Simulator(["--async-delay-ms", "300"])
+        let sim = try SimProcess(["--async-delay-ms", "300"])
         let listing = try sim.cmo("list", "--all", "--page-size", "50")
         let entities = try #require(
             try JSONSerialization.jsonObject(with: Data(listing.stdout.utf8)) as? [[String: Any]])
@@ -91,14 +92,14 @@ import Testing
     }
 
     @Test func patchNeedsAnOperation() throws {
-        let sim = try ClientCLI.Simulator()
+        let sim = try SimProcess()
         let result = try sim.cmo("patch", "JASPER-1")
         #expect(result.status == 2)
         #expect(result.stderr == "error: give --status or at least one --op\n")
     }
 
     @Test func tokenPrintsOnlyTheExpiryUnlessAskedAndHTTPDebugRedacts() throws {
-        let sim = try ClientCLI.Simulator()
+        let sim = try SimProcess()
         let plain = try sim.cmo("token", "--output", "table")
         #expect(plain.status == 0)
         #expect(plain.stdout.hasPrefix("token valid until "))
@@ -117,7 +118,7 @@ import Testing
 
     @Test func missingSettingExitsTwoNamingTheWaysToGiveIt() throws {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("cmo-home-\(UUID().uuidString)")
-        let result = try ClientCLI.run(["list"], environment: ["HOME": home.path])
+        let result = try CMOBinary.run(["list"], environment: ["HOME": home.path])
         #expect(result.status == 2)
         #expect(
             result.stderr

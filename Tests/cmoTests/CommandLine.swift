@@ -1,28 +1,9 @@
+import CMOTestSupport
 import Foundation
 
-/// Runs the built `cmo` binary (beside the test bundle) and collects what it did.
-struct CLI {
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    /// The `cmo` executable of this build.
-    static var executable: URL {
-        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        var directory = bundle.deletingLastPathComponent()
-        while directory.path != "/" {
-            let candidate = directory.appendingPathComponent("cmo")
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory), !isDirectory.boolValue {
-                return candidate
-            }
-            directory = directory.deletingLastPathComponent()
-        }
-        return URL(fileURLWithPath: ".build/debug/cmo")
-    }
-
+/// `cmo` as these tests run it: the built binary (see ``CMOBinary``), with journals under a state directory of this
+/// test process, never under the user's `~/.local/state`.
+enum CLI {
     /// `XDG_STATE_HOME` of every `cmo` these tests start.
     static let stateHome = FileManager.default.temporaryDirectory
         .appendingPathComponent("cmo-tests-state-\(ProcessInfo.processInfo.processIdentifier)").path
@@ -30,54 +11,23 @@ struct CLI {
     /// The start of the line a journaled run that stopped or had failures ends with.
     static let resumeHint = "cmo: resume with: cmo run --resume "
 
-    /// Starts `cmo arguments...`; the caller waits.
+    /// The package's root directory (where `scripts/` lives).
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+
+    /// Starts `cmo arguments...` with this process's environment, ``stateHome`` and `environment`; the caller
+    /// waits.
     static func start(
         _ arguments: [String], environment: [String: String] = [:], in directory: String? = nil, input: String? = nil
-    ) throws -> (Process, Pipe, Pipe) {
-        let process = Process()
-        if let input {
-            let stdin = Pipe()
-            process.standardInput = stdin
-            stdin.fileHandleForWriting.write(Data(input.utf8))
-            try stdin.fileHandleForWriting.close()
-        }
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        process.executableURL = executable
-        process.arguments = arguments
-        // Journals go to a directory of this test process, never to the user's ~/.local/state.
-        process.environment = ProcessInfo.processInfo.environment.merging(["XDG_STATE_HOME": stateHome]) { _, new in new }
-            .merging(environment) { _, new in new }
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        return (process, out, err)
+    ) throws(CommandError) -> RunningCommand {
+        try CMOBinary.start(arguments, environment: childEnvironment(environment), in: directory, input: input)
     }
 
-    /// Reads `pipe` until what came contains `marker` (or the writer closed it); returns what was read.
-    static func read(_ pipe: Pipe, until marker: String) -> Data {
-        let reader = pipe.fileHandleForReading
-        var seen = Data()
-        while !String(decoding: seen, as: UTF8.self).contains(marker) {
-            let chunk = reader.availableData
-            if chunk.isEmpty { break }
-            seen.append(chunk)
-        }
-        return seen
-    }
-
-    /// Runs `cmo arguments...` to the end, with `input` on its standard input.
+    /// Runs `cmo arguments...` to the end, with `input` on its standard input; environment as for ``start``.
     static func run(
         _ arguments: [String], environment: [String: String] = [:], in directory: String? = nil, input: String? = nil
-    ) throws -> Result {
-        let (process, out, err) = try start(arguments, environment: environment, in: directory, input: input)
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+    ) throws(CommandError) -> CommandResult {
+        try CMOBinary.run(arguments, environment: childEnvironment(environment), in: directory, input: input)
     }
 
     /// Writes `source` to `name` in a new temporary directory and returns the directory; scripts run there by a
@@ -93,5 +43,10 @@ struct CLI {
         let url = directory.appendingPathComponent(name)
         try source.write(to: url, atomically: true, encoding: .utf8)
         return url.path
+    }
+
+    private static func childEnvironment(_ environment: [String: String]) -> [String: String] {
+        ProcessInfo.processInfo.environment.merging(["XDG_STATE_HOME": stateHome]) { _, new in new }
+            .merging(environment) { _, new in new }
     }
 }

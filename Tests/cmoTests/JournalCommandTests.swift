@@ -1,4 +1,5 @@
 import CMOJournal
+import CMOTestSupport
 import Foundation
 import Testing
 
@@ -79,7 +80,7 @@ import Glibc
     }
 
     @Test func theJournalHoldsNoSecretAndNoToken() throws {
-        let simulator = try ClientCLI.Simulator(["--async-delay-ms", "50"])
+        let simulator = try SimProcess(["--async-delay-ms", "50"])
         let directory = try CLI.workspace("""
             for p in cmo.list{where = {status = "INACTIVE"}} do cmo.activate(p.id) end
             cmo.try(cmo.activate, "JASPER-0000")
@@ -107,8 +108,8 @@ import Glibc
     // Synchronous on purpose: the polling loop owns its thread, so tests blocking the cooperative pool cannot
     // starve it while the run it watches goes on.
     @Test func sigintLetsRequestsInFlightFinishRecordsThemAndSaysHowToResume() throws {
-        let simulator = try ClientCLI.Simulator(
-            ["--latency-ms", "40", "--async-delay-ms", "300", "--in-error-rate", "0"], fleet: 200)
+        let simulator = try SimProcess(
+            fleet: 200, ["--latency-ms", "40", "--async-delay-ms", "300", "--in-error-rate", "0"])
         let directory = try CLI.workspace("""
             local ids = {}
             for p in cmo.list{where = {status = "INACTIVE"}} do ids[#ids + 1] = p.id end
@@ -120,23 +121,23 @@ import Glibc
         let inactive = Int(try CLI.run(["run", "--no-journal", counter], environment: simulator.environment).stdout
             .trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
         #expect(inactive > 40)
-        let (process, _, errors) = try CLI.start(
+        let command = try CLI.start(
             ["run", "--journal", journalPath, "workflow.lua"], environment: simulator.environment, in: directory)
         var interrupted = false
-        while process.isRunning, !interrupted {
+        while command.isRunning, !interrupted {
             if let run = try journal.runs(limit: 1).first,
                 try journal.count(ofRun: run.id, state: .changed) + journal.count(ofRun: run.id, state: .accepted) >= 4
             {
-                kill(process.processIdentifier, SIGINT)
+                command.send(SIGINT)
                 interrupted = true
             } else {
                 Thread.sleep(forTimeInterval: 0.01)
             }
         }
-        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let ended = try command.wait()
+        let stderr = ended.stderr
         #expect(interrupted)
-        #expect(process.terminationStatus == 4)
+        #expect(ended.status == 4)
         #expect(stderr.contains("cmo: stopped: interrupted by SIGINT\n"))
         let run = try #require(try journal.runs(limit: 1).first)
         #expect(stderr.hasSuffix("\(CLI.resumeHint)\(run.id) --journal \(journalPath)\n"))

@@ -1,4 +1,5 @@
 import CMOJournal
+import CMOTestSupport
 import Foundation
 import Testing
 
@@ -58,8 +59,8 @@ import Glibc
     // Synchronous on purpose: the polling loop owns its thread, so tests blocking the cooperative pool cannot
     // starve it while the run it watches goes on.
     @Test func killedRunsResumeToEveryChangeExactlyOnce() throws {
-        let simulator = try ClientCLI.Simulator(
-            ["--latency-ms", "2", "--async-delay-ms", "400", "--in-error-rate", "0"], fleet: 500)
+        let simulator = try SimProcess(
+            fleet: 500, ["--latency-ms", "2", "--async-delay-ms", "400", "--in-error-rate", "0"])
         let directory = try CLI.workspace(Self.workflow, name: "activate.lua")
         let journalPath = directory + "/journal.sqlite"
         let journal = try Journal(path: journalPath)
@@ -88,24 +89,23 @@ import Glibc
         var runIDs: [String] = []
         var killed = 0
         for point in killPoints {
-            let (process, _, errors) = try CLI.start(arguments, environment: environment, in: directory)
+            let command = try CLI.start(arguments, environment: environment, in: directory)
             var hit = false
-            while process.isRunning, !hit {
+            while command.isRunning, !hit {
                 if let run = try journal.runs(limit: 1).first, !runIDs.contains(run.id) {
                     hit = try point.when(run.id)
                 }
                 if !hit { Thread.sleep(forTimeInterval: 0.015) }
             }
-            if hit, process.isRunning {
-                kill(process.processIdentifier, SIGKILL)
+            if hit, command.isRunning {
+                command.send(SIGKILL)
                 killed += 1
             }
-            let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            #expect(hit, "the run ended before '\(point.name)': \(stderr)")
+            let ended = try command.wait()
+            #expect(hit, "the run ended before '\(point.name)': \(ended.stderr)")
             let run = try #require(try journal.runs(limit: 1).first)
             runIDs.append(run.id)
-            if !hit || process.terminationReason == .exit { break }
+            if !hit || ended.terminationReason == .exit { break }
             #expect(run.exitCode == nil, "a killed run has no end recorded")
             arguments = ["run", "--journal", journalPath, "--resume", run.id]
         }

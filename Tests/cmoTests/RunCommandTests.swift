@@ -1,3 +1,4 @@
+import CMOTestSupport
 import Foundation
 import Testing
 
@@ -79,28 +80,25 @@ import Testing
             end)
             print('cleanup', err.kind)
             """)
-        let (process, out, err) = try CLI.start(["run", path])
-        var seen = CLI.read(out, until: "ready\n")
-        kill(process.processIdentifier, signal)
-        seen.append(out.fileHandleForReading.readDataToEndOfFile())
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let command = try CLI.start(["run", path])
+        try command.waitForOutput(containing: "ready\n")
+        command.send(signal)
+        let result = try command.wait()
         let name = signal == SIGINT ? "SIGINT" : "SIGTERM"
-        #expect(process.terminationStatus == 4)
-        #expect(String(decoding: seen, as: UTF8.self) == "ready\ncleanup\tcancelled\n")
-        #expect(stderr.hasPrefix("cmo: stopped: interrupted by \(name)\n\(CLI.resumeHint)"))
+        #expect(result.status == 4)
+        #expect(result.stdout == "ready\ncleanup\tcancelled\n")
+        #expect(result.stderr.hasPrefix("cmo: stopped: interrupted by \(name)\n\(CLI.resumeHint)"))
     }
 
     /// One SIGINT stops a loop that never calls a waiting binding (no second signal needed).
     @Test func aSignalStopsALoopThatNeverWaits() throws {
         let path = try CLI.script("print('ready') local n = 0 while true do n = n + 1 end")
-        let (process, out, err) = try CLI.start(["run", path, "--no-journal"])
-        _ = CLI.read(out, until: "ready\n")
-        kill(process.processIdentifier, SIGINT)
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 4)
-        #expect(stderr == "cmo: stopped: interrupted by SIGINT\n")
+        let command = try CLI.start(["run", path, "--no-journal"])
+        try command.waitForOutput(containing: "ready\n")
+        command.send(SIGINT)
+        let result = try command.wait()
+        #expect(result.status == 4)
+        #expect(result.stderr == "cmo: stopped: interrupted by SIGINT\n")
     }
 
     @Test func helpDocumentsTheExitCodes() throws {

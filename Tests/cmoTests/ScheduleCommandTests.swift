@@ -1,4 +1,5 @@
 import CMOJournal
+import CMOTestSupport
 import Foundation
 import Testing
 
@@ -32,19 +33,17 @@ import Glibc
         let seeded = ScheduleJobEntry(
             schedule: directory + "/jobs.toml", name: job, scheduledThrough: Date().addingTimeInterval(-3 * 3600))
         try await journal.saveScheduleJob(seeded)
-        let (daemon, out, errors) = try CLI.start(["schedule", "jobs.toml", "--journal", journalPath], in: directory)
+        let daemon = try CLI.start(["schedule", "jobs.toml", "--journal", journalPath], in: directory)
         var run: RunEntry?
         // A blocking poll on purpose: it owns its thread, so a busy test pool cannot starve it.
         while daemon.isRunning, run?.exitCode == nil {
             run = try journal.runs(limit: 1).first
             if run?.exitCode == nil { usleep(20_000) }
         }
-        kill(daemon.processIdentifier, SIGTERM)
-        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        daemon.waitUntilExit()
+        daemon.send(SIGTERM)
+        let ended = try daemon.wait()
         return CaughtUp(
-            status: daemon.terminationStatus, stdout: stdout, stderr: stderr, run: try #require(run, "\(stderr)"))
+            status: ended.status, stdout: ended.stdout, stderr: ended.stderr, run: try #require(run, "\(ended.stderr)"))
     }
 
     @Test func checkPrintsTheNextFiveRunsOfEveryJob() throws {

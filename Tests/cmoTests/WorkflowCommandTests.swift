@@ -1,19 +1,11 @@
+import CMOTestSupport
 import Foundation
 import Testing
 
 /// `cmo run --sim` end to end: the example workflows, dry runs, reports, guards and exit codes.
 @Suite struct WorkflowCommandTests {
     /// The repository root (scripts/workflows lives there).
-    static var root: String {
-        var directory = CLI.executable.deletingLastPathComponent()
-        while directory.path != "/" {
-            if FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path) {
-                return directory.path
-            }
-            directory = directory.deletingLastPathComponent()
-        }
-        return FileManager.default.currentDirectoryPath
-    }
+    static var root: String { CLI.packageRoot }
 
     @Test func theTutorialRunsAgainstTheBuiltInSimulator() throws {
         let result = try CLI.run(["run", "--sim", "scripts/workflows/tutorial.lua"], in: Self.root)

@@ -1,30 +1,20 @@
 import CMOClient
 import CMOSimulator
+import CMOTestSupport
 import Logging
 
-/// Starts the real simulator in this process on a free port, runs `body` with it and a client configured for it,
-/// then stops both.
+/// Starts the real simulator in this process on a free port (a ``TestSimulator``), runs `body` with it and a client
+/// configured for it (`configure` applied), then shuts both down, waiting for each.
 func withSimulator<T: Sendable>(
     _ simulator: SimulatorConfiguration = SimulatorConfiguration(fleetSize: 60, seed: 11),
     configure: (inout Configuration) -> Void = { _ in },
     logger: Logger = Logger(label: "cmo-client-test"),
     _ body: (CMOSimulator, CMOClient) async throws -> T
 ) async throws -> T {
-    var simulatorLogger = Logger(label: "cmo-sim-test")
-    simulatorLogger.logLevel = .critical
-    let sim = try await CMOSimulator.start(simulator, logger: simulatorLogger)
-    var configuration = Configuration(
-        apiURL: sim.apiURL, tenant: sim.defaultTenant,
-        auth: .init(
-            tokenURL: sim.authURL, clientID: sim.defaultClient.id, clientSecret: Secret(sim.defaultClient.secret)))
-    configure(&configuration)
-    do {
-        let result = try await withClient(configuration, logger: logger) { client in try await body(sim, client) }
-        await sim.stop()
-        return result
-    } catch {
-        await sim.stop()
-        throw error
+    try await TestSimulator.with(simulator) { sim in
+        var configuration = sim.clientConfiguration
+        configure(&configuration)
+        return try await withClient(configuration, logger: logger) { client in try await body(sim.simulator, client) }
     }
 }
 

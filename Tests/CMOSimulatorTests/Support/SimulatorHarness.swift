@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import CMOSimulator
+import CMOTestSupport
 import Foundation
 import Logging
 import NIOCore
@@ -37,25 +38,20 @@ struct HTTPResult: Sendable {
 struct SimulatorHarness: Sendable {
     let sim: CMOSimulator
 
+    /// Lets the simulator's warnings through: these tests are about the simulator.
     static let logger: Logger = {
         var logger = Logger(label: "cmo.sim.test")
         logger.logLevel = .warning
         return logger
     }()
 
-    /// Starts a simulator, runs `body`, stops the simulator.
-    static func with<T: Sendable>(
+    /// Starts a simulator (a ``TestSimulator``), runs `body`, and stops the simulator, waiting for the stop.
+    static func with<T>(
         _ configuration: SimulatorConfiguration = SimulatorConfiguration(fleetSize: 200, seed: 7),
         _ body: (SimulatorHarness) async throws -> T
     ) async throws -> T {
-        let sim = try await CMOSimulator.start(configuration, logger: logger)
-        do {
-            let result = try await body(SimulatorHarness(sim: sim))
-            try await sim.shutdown()
-            return result
-        } catch {
-            await sim.stop()
-            throw error
+        try await TestSimulator.with(configuration, logger: logger) { simulator in
+            try await body(SimulatorHarness(sim: simulator.simulator))
         }
     }
 
