@@ -68,10 +68,10 @@ import Glibc
         environment["XDG_STATE_HOME"] = directory
 
         let planned = try CLI.run(["run", "--no-journal", try CLI.script(Self.planner, name: "plan.lua")], environment: environment)
-        #expect(planned.status == 0, "\(planned.stderr)")
+        try #require(planned.status == 0, "\(planned.stderr)")
         try planned.stdout.write(toFile: directory + "/plan.csv", atomically: true, encoding: .utf8)
         let rows = planned.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: ",").map(String.init) }
-        #expect(rows.count > 300)
+        try #require(rows.count > 300 && rows.allSatisfy { $0.count == 4 }, "\(planned.stdout)")
         let expected = Dictionary(uniqueKeysWithValues: rows.map { row in
             (row[1], ["ACTIVE": 2, "BLOCKED": 0][row[3]] ?? 1)
         })
@@ -125,8 +125,13 @@ import Glibc
         #expect(wrong.isEmpty, "\(wrong.prefix(10))")
         let check = try CLI.run(
             ["run", "--no-journal", try CLI.script(Self.planner, name: "plan.lua")], environment: environment)
-        let statuses = check.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: ",")[3] }
-        #expect(statuses.allSatisfy { $0 == "ACTIVE" || $0 == "BLOCKED" })
+        // The listing must have run and seen every SIM: an empty one would satisfy any `allSatisfy`.
+        try #require(check.status == 0, "\(check.stderr)")
+        let after = check.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: ",").map(String.init) }
+        try #require(after.count == rows.count, "the check listed \(after.count) SIMs, the plan \(rows.count)")
+        try #require(after.allSatisfy { $0.count == 4 }, "\(check.stdout)")
+        #expect(Set(after.map { $0[1] }) == Set(expected.keys))
+        #expect(after.allSatisfy { $0[3] == "ACTIVE" || $0[3] == "BLOCKED" })
         let chain = try journal.runs(limit: 10).filter { runIDs.contains($0.id) || $0.rootID == runIDs.first }
         #expect(Set(chain.map(\.rootID)).count == 1, "every resume continues the first run's chain")
     }
