@@ -8,7 +8,6 @@ let strict: [SwiftSetting] = [
 
 let package = Package(
     name: "cmo",
-    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "cmo", targets: ["cmo"]),
         .library(name: "LuaKit", targets: ["LuaKit"]),
@@ -23,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
@@ -63,10 +63,13 @@ let package = Package(
             name: "CMOSimulator",
             dependencies: [
                 .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
@@ -106,6 +109,7 @@ let package = Package(
                 "CMOSchedule",
                 "CMOClient",
                 "CMOSimulator",
+                "LuaKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -137,7 +141,15 @@ let package = Package(
         .testTarget(name: "LuaKitTests", dependencies: ["LuaKit"], swiftSettings: strict),
         .testTarget(
             name: "CMOClientTests",
-            dependencies: ["CMOClient", "CMOSimulator", "CMOTestSupport"],
+            dependencies: [
+                "CMOClient",
+                "CMOSimulator",
+                "CMOTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(
@@ -147,15 +159,30 @@ let package = Package(
                 "CMOTestSupport",
                 "cmo",  // SimCommandTests run the built binary
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
         .testTarget(
             name: "CMOEngineTests",
-            dependencies: ["CMOEngine", "CMOSimulator", "CMOTestSupport"],
+            dependencies: [
+                "CMOClient",
+                "CMOEngine",
+                "CMOJournal",
+                "CMOSimulator",
+                "CMOTestSupport",
+                "LuaKit",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
-        .testTarget(name: "CMOScheduleTests", dependencies: ["CMOSchedule"], swiftSettings: strict),
+        .testTarget(
+            name: "CMOScheduleTests",
+            dependencies: ["CMOSchedule", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "CMOJournalTests",
             dependencies: ["CMOJournal", .product(name: "GRDB", package: "GRDB.swift")],
