@@ -82,9 +82,11 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Stores the schedule daemon's JobRecord as it is (CMOSchedule knows nothing of SQLite).
         .target(
             name: "CMOJournal",
             dependencies: [
+                "CMOSchedule",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -185,12 +187,12 @@ let package = Package(
         ),
         .testTarget(
             name: "CMOJournalTests",
-            dependencies: ["CMOJournal", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["CMOJournal", "CMOSchedule", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         .testTarget(
             name: "cmoTests",
-            dependencies: ["cmo", "CMOJournal", "CMOTestSupport"],  // cmo: the binary they run
+            dependencies: ["cmo", "CMOJournal", "CMOSchedule", "CMOTestSupport"],  // cmo: the binary they run
             swiftSettings: strict
         ),
     ]

@@ -1,17 +1,19 @@
+import CMOSchedule
 import GRDB
 
 extension Journal {
-    /// What the daemon remembers of job `name` of the schedule file `schedule`, if anything.
-    public func scheduleJob(schedule: String, name: String) throws(JournalError) -> ScheduleJobEntry? {
+    /// What the daemon remembers of job `name` of the schedule file `schedule` (its absolute path), if anything.
+    public func scheduleJob(schedule: String, name: String) throws(JournalError) -> JobRecord? {
         try read { db in
-            try ScheduleJobEntry.filter(Column("schedule") == schedule && Column("name") == name).fetchOne(db)
+            try ScheduleJobEntry.filter(Column("schedule") == schedule && Column("name") == name).fetchOne(db)?.record
         }
     }
 
-    /// Saves (inserts or replaces) what the daemon remembers of a job.
-    public func saveScheduleJob(_ entry: ScheduleJobEntry) async throws(JournalError) {
+    /// Saves (inserts or replaces) what the daemon remembers of a job of the schedule file `schedule` (its
+    /// absolute path).
+    public func saveScheduleJob(_ record: JobRecord, schedule: String) async throws(JournalError) {
         try await write { db in
-            try entry.save(db)
+            try ScheduleJobEntry(schedule: schedule, record: record).save(db)
             return 0
         }
     }

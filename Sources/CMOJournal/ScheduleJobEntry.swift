@@ -1,45 +1,41 @@
+import CMOSchedule
 import Foundation
 import GRDB
 
-/// What the schedule daemon remembers of one job between restarts (table `schedule_job`), keyed by the schedule
-/// file's absolute path and the job's name.
-public struct ScheduleJobEntry: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "schedule_job"
+/// A row of table `schedule_job`: the schedule daemon's ``JobRecord`` of one job, keyed by the schedule file's
+/// absolute path and the job's name (two files may have jobs of the same name).
+///
+/// The fields are the scheduler's own type; this only says which column holds each.
+struct ScheduleJobEntry: FetchableRecord, PersistableRecord {
+    static let databaseTableName = "schedule_job"
 
-    public var schedule: String
-    public var name: String
-    /// Every scheduled fire up to this instant was dealt with (run, skipped, dropped, or first seen then).
-    public var scheduledThrough: Date?
-    /// The scheduled fire time of the last run started.
-    public var lastFireAt: Date?
-    public var lastRunID: String?
-    public var lastExitCode: Int32?
-    public var lastSucceeded: Bool?
-    public var lastFinishedAt: Date?
-    /// Failed runs since the last success.
-    public var consecutiveFailures: Int
-    public var paused: Bool
+    var schedule: String
+    var record: JobRecord
 
-    public init(
-        schedule: String, name: String, scheduledThrough: Date? = nil, lastFireAt: Date? = nil,
-        lastRunID: String? = nil, lastExitCode: Int32? = nil, lastSucceeded: Bool? = nil,
-        lastFinishedAt: Date? = nil, consecutiveFailures: Int = 0, paused: Bool = false
-    ) {
+    init(schedule: String, record: JobRecord) {
         self.schedule = schedule
-        self.name = name
-        self.scheduledThrough = scheduledThrough
-        self.lastFireAt = lastFireAt
-        self.lastRunID = lastRunID
-        self.lastExitCode = lastExitCode
-        self.lastSucceeded = lastSucceeded
-        self.lastFinishedAt = lastFinishedAt
-        self.consecutiveFailures = consecutiveFailures
-        self.paused = paused
+        self.record = record
     }
 
-    enum CodingKeys: String, CodingKey {
-        case schedule, name, scheduledThrough = "scheduled_through", lastFireAt = "last_fire_at"
-        case lastRunID = "last_run_id", lastExitCode = "last_exit_code", lastSucceeded = "last_succeeded"
-        case lastFinishedAt = "last_finished_at", consecutiveFailures = "consecutive_failures", paused
+    init(row: Row) throws {
+        schedule = row["schedule"]
+        record = JobRecord(
+            name: row["name"], scheduledThrough: row["scheduled_through"], lastFireTime: row["last_fire_at"],
+            lastRunID: row["last_run_id"], lastExitCode: row["last_exit_code"], lastSucceeded: row["last_succeeded"],
+            lastFinishedAt: row["last_finished_at"], consecutiveFailures: row["consecutive_failures"],
+            paused: row["paused"])
+    }
+
+    func encode(to container: inout PersistenceContainer) throws {
+        container["schedule"] = schedule
+        container["name"] = record.name
+        container["scheduled_through"] = record.scheduledThrough
+        container["last_fire_at"] = record.lastFireTime
+        container["last_run_id"] = record.lastRunID
+        container["last_exit_code"] = record.lastExitCode
+        container["last_succeeded"] = record.lastSucceeded
+        container["last_finished_at"] = record.lastFinishedAt
+        container["consecutive_failures"] = record.consecutiveFailures
+        container["paused"] = record.paused
     }
 }

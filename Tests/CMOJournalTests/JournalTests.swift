@@ -1,3 +1,4 @@
+import CMOSchedule
 import Foundation
 import GRDB
 import Testing
@@ -138,13 +139,16 @@ import Testing
 
     @Test func scheduleJobsAreKeptPerFileAndName() async throws {
         let journal = try Journal(path: Self.temporaryPath())
-        let entry = ScheduleJobEntry(schedule: "/a.toml", name: "nightly", lastRunID: "r1", consecutiveFailures: 2, paused: true)
-        try await journal.saveScheduleJob(entry)
-        try await journal.saveScheduleJob(ScheduleJobEntry(schedule: "/b.toml", name: "nightly"))
-        #expect(try journal.scheduleJob(schedule: "/a.toml", name: "nightly") == entry)
-        var updated = entry
+        let record = JobRecord(
+            name: "nightly", scheduledThrough: Date(timeIntervalSince1970: 1_700_000_000), lastRunID: "r1",
+            lastExitCode: 3, lastSucceeded: false, consecutiveFailures: 2, paused: true)
+        try await journal.saveScheduleJob(record, schedule: "/a.toml")
+        try await journal.saveScheduleJob(JobRecord(name: "nightly"), schedule: "/b.toml")
+        #expect(try journal.scheduleJob(schedule: "/a.toml", name: "nightly") == record)
+        #expect(try journal.scheduleJob(schedule: "/b.toml", name: "nightly") == JobRecord(name: "nightly"))
+        var updated = record
         updated.paused = false
-        try await journal.saveScheduleJob(updated)
+        try await journal.saveScheduleJob(updated, schedule: "/a.toml")
         #expect(try journal.scheduleJob(schedule: "/a.toml", name: "nightly")?.paused == false)
         #expect(try journal.scheduleJob(schedule: "/a.toml", name: "other") == nil)
     }

@@ -1,4 +1,5 @@
 import CMOJournal
+import CMOSchedule
 import CMOTestSupport
 import Foundation
 import Testing
@@ -30,9 +31,8 @@ import Glibc
     static func catchUp(job: String, in directory: String) async throws -> CaughtUp {
         let journalPath = directory + "/journal.sqlite"
         let journal = try Journal(path: journalPath)
-        let seeded = ScheduleJobEntry(
-            schedule: directory + "/jobs.toml", name: job, scheduledThrough: Date().addingTimeInterval(-3 * 3600))
-        try await journal.saveScheduleJob(seeded)
+        let seeded = JobRecord(name: job, scheduledThrough: Date().addingTimeInterval(-3 * 3600))
+        try await journal.saveScheduleJob(seeded, schedule: directory + "/jobs.toml")
         let daemon = try CLI.start(["schedule", "jobs.toml", "--journal", journalPath], in: directory)
         var run: RunEntry?
         // A blocking poll on purpose: it owns its thread, so a busy test pool cannot starve it.
@@ -130,7 +130,8 @@ import Glibc
             """)
         let journalPath = directory + "/journal.sqlite"
         try await Journal(path: journalPath).saveScheduleJob(
-            ScheduleJobEntry(schedule: directory + "/jobs.toml", name: "fragile", lastRunID: "r-9", lastExitCode: 3, consecutiveFailures: 2, paused: true))
+            JobRecord(name: "fragile", lastRunID: "r-9", lastExitCode: 3, consecutiveFailures: 2, paused: true),
+            schedule: directory + "/jobs.toml")
         let paused = try CLI.run(["schedule", "status", "jobs.toml", "--journal", journalPath, "--output", "table"], in: directory)
         #expect(paused.stdout.contains("paused after 2 failures: cmo schedule resume jobs.toml fragile"))
         let resumed = try CLI.run(["schedule", "resume", "jobs.toml", "fragile", "--journal", journalPath], in: directory)
