@@ -51,6 +51,27 @@ extension Journal {
         }
     }
 
+    /// How many changes of run `id` are in each state: the counts of a run that has no end recorded (still
+    /// running, or its process died), as far as its journal goes.
+    public func changeCounts(ofRun id: String) throws(JournalError) -> [String: Int] {
+        try read { db in
+            var counts: [String: Int] = [:]
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT state, COUNT(*) FROM change WHERE run_id = ? GROUP BY state", arguments: [id])
+            for row in rows { counts[row[0]] = row[1] }
+            return counts
+        }
+    }
+
+    /// For each of `runs` that did not succeed, the run that later resumed it to the end (see
+    /// ``RunEntry/finishers(in:)``), by run id.
+    public func finishers(of runs: [RunEntry]) throws(JournalError) -> [String: String] {
+        let roots = Array(Set(runs.filter { $0.exitCode != 0 }.map(\.rootID)))
+        guard !roots.isEmpty else { return [:] }
+        let chains = try read { db in try RunEntry.filter(roots.contains(Column("root_id"))).fetchAll(db) }
+        return RunEntry.finishers(in: chains)
+    }
+
     private static func escapeLike(_ text: String) -> String {
         text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
             .replacingOccurrences(of: "_", with: "\\_")

@@ -30,7 +30,8 @@ public struct RunEntry: Codable, Sendable, Equatable, FetchableRecord, Persistab
     public var exitCode: Int32?
     /// Why the run stopped or failed, briefly (the first line of the error report).
     public var stopReason: String?
-    /// Changes per outcome (`changed`, `failed`, ...), once the run ended.
+    /// Changes per outcome (`changed`, `failed`, ...), once the run ended (for a run without an end,
+    /// ``Journal/changeCounts(ofRun:)`` counts its changes so far).
     public var counts: [String: Int]
     /// The process that ran it.
     public var pid: Int32
@@ -85,6 +86,27 @@ public struct RunEntry: Codable, Sendable, Equatable, FetchableRecord, Persistab
         let suffix = String(UInt16.random(in: 0...UInt16.max), radix: 16)
         return String(digits.prefix(8)) + "-" + String(digits.dropFirst(8).prefix(6)) + "-"
             + String(repeating: "0", count: 4 - suffix.count) + suffix
+    }
+
+    /// For each run of `chains` (whole chains of resumed runs) that did not succeed, the first run that resumed
+    /// it, directly or through other resumes, and succeeded (exit 0): the run that finished its work.
+    public static func finishers(in chains: [RunEntry]) -> [String: String] {
+        var resumers: [String: [RunEntry]] = [:]
+        for run in chains.sorted(by: { ($0.startedAt, $0.id) < ($1.startedAt, $1.id) }) {
+            if let resumed = run.resumedFrom { resumers[resumed, default: []].append(run) }
+        }
+        func finisher(of id: String) -> String? {
+            for resumer in resumers[id] ?? [] {
+                if resumer.exitCode == 0 { return resumer.id }
+                if let later = finisher(of: resumer.id) { return later }
+            }
+            return nil
+        }
+        var finishers: [String: String] = [:]
+        for run in chains where run.exitCode != 0 {
+            finishers[run.id] = finisher(of: run.id)
+        }
+        return finishers
     }
 
     /// Writes dates as the journal's text (GRDB's own encoding goes through ICU's `DateFormatter`).

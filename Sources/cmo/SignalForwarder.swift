@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 
 #if canImport(Glibc)
@@ -59,21 +58,4 @@ final class SignalForwarder {
         sigaddset(&set, SIGTERM)
         pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
-}
-
-/// Exits the process with code 4 when `after` seconds pass before ``cancel()``.
-final class Watchdog {
-    private let timer: any DispatchSourceTimer
-
-    init(after seconds: Double) {
-        timer = DispatchSource.makeTimerSource(queue: .global())
-        timer.schedule(deadline: .now() + seconds)
-        timer.setEventHandler {
-            FileOutput.standardError.write("cmo: stopped: the script did not stop after its timeout; exiting\n")
-            exit(4)
-        }
-        timer.resume()
-    }
-
-    func cancel() { timer.cancel() }
 }

@@ -57,10 +57,26 @@ struct JobScheduleState: Sendable, Equatable {
         }
     }
 
-    /// A run ended.
+    /// How a run ended, as far as the failure count is concerned.
+    enum RunEnd: Sendable, Equatable {
+        /// It succeeded: the failure count starts again.
+        case succeeded
+        /// It failed (or stopped on its own: a timeout, a guard): one more failure in a row.
+        case failed
+        /// The daemon's shutdown stopped it: neither a success nor a failure; the count stays.
+        case stoppedByShutdown
+    }
+
+    /// A run ended, successfully or not.
     mutating func runFinished(success: Bool) -> FinishAction {
+        runFinished(success ? .succeeded : .failed)
+    }
+
+    /// A run ended.
+    mutating func runFinished(_ end: RunEnd) -> FinishAction {
         running = max(running - 1, 0)
-        if success {
+        if end == .stoppedByShutdown { return .none }
+        if end == .succeeded {
             consecutiveFailures = 0
         } else {
             consecutiveFailures += 1

@@ -128,7 +128,8 @@ extension ScheduleDaemon {
             inFlightJobs[token] = nil
         }
         guard var state = states[job.name] else { return }
-        let action = state.runFinished(success: outcome.succeeded)
+        let end = runEnd(of: outcome)
+        let action = state.runFinished(end)
         states[job.name] = state
         let log = jobLogger(job.name)
         records[job.name]?.lastRunID = outcome.runID
@@ -140,9 +141,12 @@ extension ScheduleDaemon {
         let metadata: Logger.Metadata = [
             "fire_time": "\(fireTime)", "run_id": "\(outcome.runID ?? "-")", "exit_code": "\(outcome.exitCode)",
         ]
-        if outcome.succeeded {
+        switch end {
+        case .succeeded:
             log.info("run succeeded", metadata: metadata)
-        } else {
+        case .stoppedByShutdown:
+            log.notice("run stopped by the shutdown; not counted as a failure", metadata: metadata)
+        case .failed:
             log.warning("run failed", metadata: metadata.merging(["consecutive_failures": "\(state.consecutiveFailures)"]) { $1 })
         }
         if case .startQueued(let queuedFire) = action {
@@ -167,6 +171,13 @@ extension ScheduleDaemon {
         case .none:
             break
         }
+    }
+
+    /// How a run's end counts: a run stopped while the daemon shuts down (its SIGTERM reached the run, or the
+    /// grace period ran out) is no failure of the job.
+    func runEnd(of outcome: JobRunOutcome) -> JobScheduleState.RunEnd {
+        if outcome.succeeded { return .succeeded }
+        return outcome.stopped && phase != .running ? .stoppedByShutdown : .failed
     }
 
     /// Re-reads a paused job's record; if another process resumed it, resume here too.

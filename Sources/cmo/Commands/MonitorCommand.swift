@@ -7,26 +7,16 @@ struct MonitorCommand: AsyncParsableCommand {
         commandName: "monitor",
         abstract: "Show a monitor (GET monitor/{id}); --wait polls until it completes or fails.")
 
+    @OptionGroup var waiting: WaitOptions
+
     @Argument(help: "The monitor id, or its link.")
     var id: String
-
-    @Flag(help: "Poll until the monitor is Completed (exit 0) or InError (exit 1).")
-    var wait = false
-
-    @Option(help: "Seconds to wait with --wait.")
-    var timeout: Double = 120
-
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
 
-    func validate() throws {
-        guard timeout > 0 else { throw ErrorReport.usage("--timeout must be above 0") }
-    }
-
     func run() async throws {
         let monitorID = Monitor.id(fromLink: id) ?? id
-        let (wait, format) = (self.wait, output.resolved)
-        let timeout = Duration.milliseconds(Int64(self.timeout * 1000))
+        let (wait, timeout, format) = (waiting.wait, waiting.duration, output.resolved)
         try await ClientSession.run(connection) { client throws(CMOError) in
             let monitor =
                 if wait {

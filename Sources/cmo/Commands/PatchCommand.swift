@@ -24,18 +24,12 @@ struct PatchCommand: AsyncParsableCommand {
     @Option(name: .customLong("op"), help: "A JSON Patch operation or array of them; repeatable; sent in order.")
     var ops: [String] = []
 
-    @Flag(help: "Wait for an asynchronous change's monitor to finish.")
-    var wait = false
-
-    @Option(help: "Seconds to wait with --wait.")
-    var timeout: Double = 120
-
+    @OptionGroup var waiting: WaitOptions
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
         guard status != nil || !ops.isEmpty else { throw ErrorReport.usage("give --status or at least one --op") }
-        guard timeout > 0 else { throw ErrorReport.usage("--timeout must be above 0") }
     }
 
     func run() async throws {
@@ -48,8 +42,7 @@ struct PatchCommand: AsyncParsableCommand {
             throw ErrorReport.usage("--op: \(error.message)")
         }
         if let status { operations.append(.setStatus(status)) }
-        let (id, wait, format) = (self.id, self.wait, output.resolved)
-        let timeout = Duration.milliseconds(Int64(self.timeout * 1000))
+        let (id, wait, timeout, format) = (self.id, waiting.wait, waiting.duration, output.resolved)
         try await ClientSession.run(connection) { [operations] client throws(CMOError) in
             switch try await client.patch(id: id, ops: operations) {
             case .completed(let product):

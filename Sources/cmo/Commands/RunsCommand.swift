@@ -1,7 +1,6 @@
 import ArgumentParser
 import CMOClient
 import CMOJournal
-import Foundation
 
 /// `cmo runs`: the history of runs in the journal, and one run in detail.
 struct RunsCommand: AsyncParsableCommand {
@@ -15,44 +14,29 @@ struct RunsCommand: AsyncParsableCommand {
     /// `cmo runs [--limit N]`.
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "List the latest runs: id, script, start, duration, counts and exit code.")
+            abstract: "List the latest runs: id, script, start, duration, counts, exit code, and the run that resumed it.")
 
         @Option(help: "How many runs to list, newest first.")
         var limit = 20
 
-        @OptionGroup(title: "Journal")
-        var journal: JournalOptions
-
-        @OptionGroup var output: OutputOptions
+        @OptionGroup var history: RunHistoryOptions
 
         func validate() throws {
             guard limit >= 1 else { throw ValidationError("--limit must be at least 1") }
         }
 
         func run() async throws {
-            let runs: [RunEntry]
-            do {
-                runs = try journal.open().runs(limit: limit)
-            } catch let error as JournalError {
-                throw ErrorReport.usage(error.message)
+            let limit = self.limit
+            let runs = try history.journal.read { journal throws(JournalError) in
+                try RunHistory(journal.runs(limit: limit), in: journal)
             }
-            switch output.resolved {
+            switch history.output.resolved {
             case .json:
-                StandardStreams.out(RunHistoryFormat.json(runs.map(RunHistoryFormat.summary)))
+                StandardStreams.out(RunHistoryFormat.json(runs.items.map(RunHistoryFormat.summary)))
+            case .table where runs.items.isEmpty:
+                StandardStreams.out("no runs in \(history.journal.resolvedPath)")
             case .table:
-                if runs.isEmpty {
-                    StandardStreams.out("no runs in \(journal.resolvedPath)")
-                    return
-                }
-                let rows = runs.map { run in
-                    [
-                        run.id, RunHistoryFormat.shortPath(run.scriptPath) + (run.dryRun ? " (dry run)" : ""),
-                        RunHistoryFormat.time(run.startedAt), RunHistoryFormat.duration(run.seconds),
-                        RunHistoryFormat.counts(run.counts), run.exitCode.map(String.init) ?? RunHistoryFormat.unfinished,
-                    ]
-                }
-                StandardStreams.out(
-                    TableRenderer.table(header: ["id", "script", "started", "took", "changes", "exit"], rows: rows))
+                StandardStreams.out(RunHistoryFormat.table(runs.items))
             }
         }
     }
@@ -68,29 +52,22 @@ struct RunsCommand: AsyncParsableCommand {
         @Flag(help: "List every change, not only the failed ones.")
         var all = false
 
-        @OptionGroup(title: "Journal")
-        var journal: JournalOptions
-
-        @OptionGroup var output: OutputOptions
+        @OptionGroup var history: RunHistoryOptions
 
         func run() async throws {
-            let run: RunEntry
-            let changes: [ChangeEntry]
-            do {
-                let opened = try journal.open()
-                run = try opened.run(runID)
-                changes = try opened.changes(ofRun: run.id)
-            } catch let error as JournalError {
-                throw ErrorReport.usage(error.message)
+            let runID = self.runID
+            let (item, changes) = try history.journal.read { journal throws(JournalError) in
+                let run = try journal.run(runID)
+                return (try RunHistory([run], in: journal).items[0], try journal.changes(ofRun: run.id))
             }
-            let listed = all ? changes : changes.filter { $0.state == .failed || $0.state == .intent && $0.error != nil }
-            switch output.resolved {
+            let listed = all ? changes : changes.filter(RunHistoryFormat.isFailure)
+            switch history.output.resolved {
             case .json:
-                var document = RunHistoryFormat.summary(run)
+                var document = RunHistoryFormat.summary(item)
                 document["changes"] = .array(listed.map(RunHistoryFormat.change))
                 StandardStreams.out(RunHistoryFormat.json(document))
             case .table:
-                StandardStreams.out(RunHistoryFormat.text(run, changes: changes, listed: listed, all: all))
+                StandardStreams.out(RunHistoryFormat.text(item, changes: changes, listed: listed, all: all))
             }
         }
     }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import CMOJournal
 
-/// `--journal PATH` and `--no-journal`, shared by `cmo run`, `cmo runs` and `cmo schedule`.
+/// `--journal PATH`, shared by `cmo run`, `cmo runs` and `cmo schedule`.
 struct JournalOptions: ParsableArguments {
     @Option(
         name: .customLong("journal"),
@@ -19,6 +19,16 @@ struct JournalOptions: ParsableArguments {
             return try Journal(path: resolvedPath)
         } catch {
             throw ErrorReport.usage("\(error.message) (choose another with --journal PATH)")
+        }
+    }
+
+    /// Reads from the journal with `body`; a journal error (no such run, say) is printed and exits 2.
+    func read<T>(_ body: (Journal) throws(JournalError) -> T) throws -> T {
+        let journal = try open()
+        do {
+            return try body(journal)
+        } catch {
+            throw ErrorReport.usage(error.message)
         }
     }
 }

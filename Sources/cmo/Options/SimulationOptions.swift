@@ -1,5 +1,6 @@
 import ArgumentParser
 import CMOClient
+import CMOEngine
 import CMOSimulator
 import Logging
 
@@ -18,10 +19,13 @@ struct SimulationOptions: ParsableArguments {
         guard simFleet >= 0 else { throw ValidationError("--sim-fleet must be 0 or more") }
     }
 
-    /// Starts the simulator when `--sim` was given, and the configuration that talks to it (with the connection
-    /// options' limits and debug flag).
-    func start(logger: Logger, connection: ConnectionOptions) async throws -> (simulator: CMOSimulator, api: Configuration)? {
-        guard sim else { return nil }
+    /// Where a session's API comes from: with `--sim`, a simulator started here (the caller shuts it down);
+    /// with `noAPI`, none; else the connection options (loaded, and checked, by the session).
+    func apiSource(connection: ConnectionOptions, noAPI: Bool, logger: Logger) async throws
+        -> (source: APISource, simulator: CMOSimulator?)
+    {
+        if noAPI { return (.none, nil) }
+        guard sim else { return (.configured(connection.overrides), nil) }
         var quiet = logger
         quiet.logLevel = .warning
         let simulator = try await CMOSimulator.start(SimulatorConfiguration(fleetSize: simFleet, seed: simSeed), logger: quiet)
@@ -33,6 +37,6 @@ struct SimulationOptions: ParsableArguments {
             httpDebug: connection.httpDebug)
         api.limits.requestsPerSecond = connection.rateLimit
         if let maxInFlight = connection.maxInFlight { api.limits.maxInFlight = maxInFlight }
-        return (simulator, api)
+        return (.inProcessSimulator(api), simulator)
     }
 }

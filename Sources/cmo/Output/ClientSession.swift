@@ -15,8 +15,7 @@ enum ClientSession {
             throw ErrorReport.report(error)
         }
         loaded.warnings.forEach(StandardStreams.err)
-        var logger = Logger(label: "cmo") { label in StreamLogHandler.standardError(label: label) }
-        logger.logLevel = connection.httpDebug ? .debug : .warning
+        let logger = Logger.standardError("cmo", level: connection.httpDebug ? .debug : .warning)
         let client = CMOClient(configuration: loaded.configuration, logger: logger)
         var failure: CMOError?
         do {

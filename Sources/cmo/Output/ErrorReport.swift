@@ -1,12 +1,13 @@
 import ArgumentParser
 import CMOClient
+import CMOEngine
 
 /// Prints a `CMOError` for people (title, detail, correlation id) and picks the exit code.
 enum ErrorReport {
-    /// Prints `error` on stderr and returns the exit code for it.
+    /// Prints `error` on stderr and returns the exit for it: 2 for configuration, else 1.
     static func report(_ error: CMOError) -> ExitCode {
         StandardStreams.err(lines(for: error).joined(separator: "\n"))
-        return error.kind == .configuration ? CommandExit.usage : CommandExit.failure
+        return ExitCode(error.kind == .configuration ? CMOExitCode.usage : .failure)
     }
 
     /// The lines printed for `error`: the message, then what the server said.
@@ -24,9 +25,9 @@ enum ErrorReport {
         return lines
     }
 
-    /// Prints a usage mistake found after parsing and returns exit code 2.
+    /// Prints a usage mistake found after parsing and returns exit 2.
     static func usage(_ message: String) -> ExitCode {
         StandardStreams.err("error: \(message)")
-        return CommandExit.usage
+        return ExitCode(CMOExitCode.usage)
     }
 }

@@ -6,15 +6,17 @@ import Foundation
 enum RunHistoryFormat {
     static let unfinished = "-"
 
-    /// A run as a JSON object (without its changes).
-    static func summary(_ run: RunEntry) -> JSONObject {
+    /// A run as a JSON object (without its changes): `counts` so far for a run without an end, `resumed_by` the
+    /// run that resumed it to the end.
+    static func summary(_ item: RunHistory.Item) -> JSONObject {
+        let run = item.run
         var object = JSONObject([
             ("id", .string(run.id)), ("root_id", .string(run.rootID)), ("script", .string(run.scriptPath)),
             ("script_hash", .string(run.scriptHash)), ("dry_run", .bool(run.dryRun)),
             ("started_at", .string(iso8601(run.startedAt))), ("pid", .int(Int64(run.pid))),
             ("vars", .object(JSONObject(run.vars.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))),
             ("inputs", .object(JSONObject(run.inputs.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value.path)) }))),
-            ("counts", .object(JSONObject(run.counts.sorted { $0.key < $1.key }.map { ($0.key, .int(Int64($0.value))) }))),
+            ("counts", .object(JSONObject(item.counts.sorted { $0.key < $1.key }.map { ($0.key, .int(Int64($0.value))) }))),
         ])
         object["resumed_from"] = run.resumedFrom.map(JSONValue.string) ?? .null
         object["job"] = run.job.map(JSONValue.string) ?? .null
@@ -22,7 +24,26 @@ enum RunHistoryFormat {
         object["seconds"] = run.seconds.map(JSONValue.double) ?? .null
         object["exit_code"] = run.exitCode.map { .int(Int64($0)) } ?? .null
         object["stop_reason"] = run.stopReason.map(JSONValue.string) ?? .null
+        object["resumed_by"] = item.resumedBy.map(JSONValue.string) ?? .null
         return object
+    }
+
+    /// The table of `cmo runs`.
+    static func table(_ items: [RunHistory.Item]) -> String {
+        let rows = items.map { item in
+            let run = item.run
+            return [
+                run.id, shortPath(run.scriptPath) + (run.dryRun ? " (dry run)" : ""), time(run.startedAt),
+                duration(run.seconds), counts(item.counts), run.exitCode.map(String.init) ?? unfinished,
+                item.resumedBy ?? unfinished,
+            ]
+        }
+        return TableRenderer.table(header: ["id", "script", "started", "took", "changes", "exit", "resumed by"], rows: rows)
+    }
+
+    /// Whether `cmo runs show` lists `change` without `--all`: it failed, or its request got no answer.
+    static func isFailure(_ change: ChangeEntry) -> Bool {
+        change.state == .failed || change.state == .intent && change.error != nil
     }
 
     /// A change as a JSON object.
@@ -43,14 +64,17 @@ enum RunHistoryFormat {
     }
 
     /// The text of `cmo runs show`.
-    static func text(_ run: RunEntry, changes: [ChangeEntry], listed: [ChangeEntry], all: Bool) -> String {
+    static func text(_ item: RunHistory.Item, changes: [ChangeEntry], listed: [ChangeEntry], all: Bool) -> String {
+        let run = item.run
+        let noEnd = item.resumedBy == nil ? "- (still running, or the process died: resume it)" : unfinished
         var lines = [
             "run \(run.id)\(run.dryRun ? " (dry run)" : "")",
             "  script     \(run.scriptPath)",
             "  started    \(time(run.startedAt))",
             "  took       \(duration(run.seconds))",
-            "  exit       \(run.exitCode.map(String.init) ?? "- (still running, or the process died: resume it)")",
+            "  exit       \(run.exitCode.map(String.init) ?? noEnd)",
         ]
+        if let finisher = item.resumedBy { lines.append("  resumed by \(finisher) (to the end)") }
         if let resumed = run.resumedFrom { lines.append("  resumes    \(resumed)") }
         if let job = run.job { lines.append("  job        \(job)") }
         if !run.vars.isEmpty {
@@ -76,10 +100,11 @@ enum RunHistoryFormat {
         return text
     }
 
-    /// `12 changed, 1 failed`, in a fixed order.
+    /// `12 changed, 1 failed`: the known states in a fixed order, then any other in name order.
     static func counts(_ counts: [String: Int]) -> String {
         let order = ["changed", "unchanged", "skipped", "accepted", "would_change", "failed", "intent"]
-        let parts = order.compactMap { key in counts[key].flatMap { $0 > 0 ? "\($0) \(key)" : nil } }
+        let keys = order + counts.keys.filter { !order.contains($0) }.sorted()
+        let parts = keys.compactMap { key in counts[key].flatMap { $0 > 0 ? "\($0) \(key)" : nil } }
         return parts.isEmpty ? "none" : parts.joined(separator: ", ")
     }
 

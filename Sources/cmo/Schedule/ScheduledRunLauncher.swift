@@ -1,3 +1,4 @@
+import CMOEngine
 import CMOJournal
 import CMOSchedule
 import Foundation
@@ -46,9 +47,9 @@ struct ScheduledRunLauncher: Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = Self.arguments(for: job, runID: runID, journalPath: journalPath)
-        let exit = AsyncStream.makeStream(of: Int32.self)
+        let exit = AsyncStream.makeStream(of: (status: Int32, signalled: Bool).self)
         process.terminationHandler = { finished in
-            exit.continuation.yield(finished.terminationStatus)
+            exit.continuation.yield((finished.terminationStatus, finished.terminationReason == .uncaughtSignal))
             exit.continuation.finish()
         }
         do {
@@ -59,14 +60,22 @@ struct ScheduledRunLauncher: Sendable {
         }
         logger.info("run started", metadata: ["fire_time": "\(fireTime.formatted(.iso8601))", "pid": "\(process.processIdentifier)"])
         let pid = process.processIdentifier
-        let status = await withTaskCancellationHandler {
-            var status: Int32 = 1
-            for await code in exit.stream { status = code }
-            return status
+        // Waited for in a task of its own: iterating the stream in this task would end at once when the daemon
+        // cancels it, before the child (sent SIGTERM below) has recorded what it had in flight and exited.
+        let waiter = Task {
+            for await end in exit.stream { return end }
+            return (status: Int32(1), signalled: false)
+        }
+        let (status, signalled) = await withTaskCancellationHandler {
+            await waiter.value
         } onCancel: {
             kill(pid, SIGTERM)
         }
         logger.info("run ended", metadata: ["exit_code": "\(status)"])
-        return JobRunOutcome(runID: runID, exitCode: status, succeeded: status == 0)
+        // Exit 4: the run stopped early and recorded what it had in flight. A child killed by SIGTERM or SIGINT
+        // before it installed its handlers (its script had not started) was stopped too.
+        let stopped = signalled ? status == SIGTERM || status == SIGINT : status == CMOExitCode.stopped.rawValue
+        return JobRunOutcome(
+            runID: runID, exitCode: status, succeeded: !signalled && status == 0, stopped: stopped)
     }
 }

@@ -1,0 +1,77 @@
+import CMOJournal
+import LuaKit
+
+extension RunSession {
+    /// A run ready to start: its options (with the journal started) and whether its API forgets everything when
+    /// this process ends.
+    struct Prepared {
+        var options: RunOptions
+        var ephemeralAPI: Bool
+    }
+
+    /// Plans the run and checks everything it needs before it starts: the script and input files, the API, the
+    /// journal. Throws on the first problem, before a run row is written.
+    func prepare() async throws(RunSessionError) -> Prepared {
+        var (plan, journal) = try makePlan()
+        let api = try configuration.api.resolve()
+        for warning in api.warnings { console.report("cmo: \(warning)") }
+        if journal != nil, plan.entry == nil {
+            plan = plan.journaled(as: configuration.runID ?? RunEntry.makeID(), job: configuration.job)
+        }
+        var options = options(script: plan.script, vars: plan.vars, inputs: plan.inputs, dryRun: plan.dryRun, api: api)
+        if let journal, let entry = plan.entry {
+            do {
+                options.journal = try await RunJournal.start(entry, in: journal)
+            } catch {
+                throw RunSessionError.journal(error, alternative: "choose another with --journal PATH, or --no-journal")
+            }
+        }
+        return Prepared(options: options, ephemeralAPI: api.isEphemeral)
+    }
+
+    /// What to run, and the journal to write it to (nil for none): a new run's files are checked before the
+    /// journal is opened; a resume reads its run from the journal first.
+    private func makePlan() throws(RunSessionError) -> (RunPlan, Journal?) {
+        switch configuration.script {
+        case .file(let script, let vars, let inputs, let dryRun):
+            let plan = RunPlan.fresh(script, vars: vars, inputs: inputs, dryRun: dryRun)
+            try plan.checkFiles()
+            return (plan, try openJournal())
+        case .resume(let runID, let force):
+            guard let journal = try openJournal() else {
+                throw RunSessionError.resumeNeedsJournal
+            }
+            let prior: RunEntry
+            do {
+                prior = try journal.run(runID)
+            } catch {
+                throw RunSessionError.resume(error)
+            }
+            let plan = try RunPlan.resuming(prior, as: configuration.runID ?? RunEntry.makeID(), force: force)
+            try plan.checkFiles()
+            return (plan, journal)
+        case .interactive:
+            preconditionFailure("an interactive session has no plan")
+        }
+    }
+
+    private func openJournal() throws(RunSessionError) -> Journal? {
+        guard case .file(let path, _) = configuration.journal else { return nil }
+        do {
+            return try Journal(path: path)
+        } catch {
+            throw RunSessionError.journal(error, alternative: "choose another with --journal PATH")
+        }
+    }
+
+    /// The runner's options for this session's configuration and what the plan chose.
+    func options(
+        script: String, vars: [String: String], inputs: [String: String], dryRun: Bool, api: APISource.Resolved
+    ) -> RunOptions {
+        RunOptions(
+            scriptPath: script, vars: vars, concurrency: configuration.concurrency, timeout: configuration.timeout,
+            limits: configuration.limits, modulePaths: configuration.modulePaths, api: api.configuration,
+            apiUnavailable: api.unavailable, dryRun: dryRun, guards: configuration.guards, inputs: inputs,
+            monitorTimeout: configuration.monitorTimeout, progress: configuration.progress)
+    }
+}

@@ -1,0 +1,14 @@
+import ArgumentParser
+
+/// A schedule file and the journal that keeps its jobs' state: `cmo schedule FILE`, `status` and `resume`.
+struct ScheduleStateOptions: ParsableArguments {
+    @OptionGroup var schedule: ScheduleFileArgument
+
+    @OptionGroup(title: "Journal")
+    var journal: JournalOptions
+
+    /// The store of the file's jobs in the journal.
+    func store() throws -> JournalScheduleStore {
+        schedule.store(in: try journal.open())
+    }
+}
