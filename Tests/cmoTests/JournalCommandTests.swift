@@ -14,7 +14,7 @@ import Glibc
     @Test func aRunIsJournaledAndListed() throws {
         let directory = try CLI.workspace("print(cmo.vars.who)")
         let journal = Self.journal(in: directory)
-        let run = try CLI.run(["run", "--journal", journal, "--var", "who=ops", "workflow.lua"], in: directory)
+        let run = try CLI.run(["run", "--no-api", "--journal", journal, "--var", "who=ops", "workflow.lua"], in: directory)
         #expect(run.status == 0)
         #expect(run.stderr == "")
 
@@ -35,10 +35,10 @@ import Glibc
 
     @Test func noJournalWritesNothing() throws {
         let directory = try CLI.workspace("print('x')")
-        let result = try CLI.run(["run", "--no-journal", "workflow.lua"], environment: ["XDG_STATE_HOME": directory + "/state"], in: directory)
+        let result = try CLI.run(["run", "--no-api", "--no-journal", "workflow.lua"], environment: ["XDG_STATE_HOME": directory + "/state"], in: directory)
         #expect(result.status == 0)
         #expect(!FileManager.default.fileExists(atPath: directory + "/state"))
-        let defaulted = try CLI.run(["run", "workflow.lua"], environment: ["XDG_STATE_HOME": directory + "/state"], in: directory)
+        let defaulted = try CLI.run(["run", "--no-api", "workflow.lua"], environment: ["XDG_STATE_HOME": directory + "/state"], in: directory)
         #expect(defaulted.status == 0)
         #expect(FileManager.default.fileExists(atPath: directory + "/state/cmo/journal.sqlite"))
     }
@@ -46,7 +46,7 @@ import Glibc
     @Test func resumeRefusesAChangedScriptUnlessForced() throws {
         let directory = try CLI.workspace("print('first')")
         let journal = Self.journal(in: directory)
-        #expect(try CLI.run(["run", "--journal", journal, "workflow.lua"], in: directory).status == 0)
+        #expect(try CLI.run(["run", "--no-api", "--journal", journal, "workflow.lua"], in: directory).status == 0)
         let id = try #require(try Journal(path: journal).runs(limit: 1).first?.id)
         try "print('second')".write(toFile: directory + "/workflow.lua", atomically: true, encoding: .utf8)
 
@@ -57,7 +57,7 @@ import Glibc
             could change SIMs the run did not mean to. Give --force to resume anyway.
 
             """)
-        let forced = try CLI.run(["run", "--journal", journal, "--resume", id, "--force"])
+        let forced = try CLI.run(["run", "--no-api", "--journal", journal, "--resume", id, "--force"])
         #expect(forced.status == 0)
         #expect(forced.stdout == "second\n")
         let resumed = try #require(try Journal(path: journal).runs(limit: 1).first)

@@ -5,7 +5,7 @@ import Testing
 @Suite struct RunCommandTests {
     @Test func aScriptRunsWithVarsAndExitsZero() throws {
         let path = try CLI.script("print('hello ' .. cmo.vars.name) print(json.encode(cmo.vars))")
-        let result = try CLI.run(["run", path, "--var", "name=Ada", "--var", "empty="])
+        let result = try CLI.run(["run", "--no-api", path, "--var", "name=Ada", "--var", "empty="])
         #expect(result.status == 0)
         #expect(result.stdout == "hello Ada\n{\"empty\":\"\",\"name\":\"Ada\"}\n")
         #expect(result.stderr == "")
@@ -13,7 +13,7 @@ import Testing
 
     @Test func anUncaughtErrorExitsOneWithPlaceAndTraceback() throws {
         let directory = try CLI.workspace("local x = 1\nerror('boom')")
-        let result = try CLI.run(["run", "workflow.lua"], in: directory)
+        let result = try CLI.run(["run", "--no-api", "workflow.lua"], in: directory)
         #expect(result.status == 1)
         #expect(result.stderr == """
             cmo: workflow.lua:2: boom
@@ -26,7 +26,7 @@ import Testing
 
     @Test func aSyntaxErrorExitsOneWithFileAndLine() throws {
         let directory = try CLI.workspace("local = 1")
-        let result = try CLI.run(["run", "workflow.lua"], in: directory)
+        let result = try CLI.run(["run", "--no-api", "workflow.lua"], in: directory)
         #expect(result.status == 1)
         #expect(result.stderr == "cmo: workflow.lua:1: <name> expected near '='\n")
     }
@@ -40,12 +40,12 @@ import Testing
         #expect(try CLI.run(["run"]).status == 2)
         let missing = try CLI.run(["run", "/nonexistent/x.lua"])
         #expect(missing.status == 2)
-        #expect(missing.stderr == "cmo: cannot read script '/nonexistent/x.lua'\n")
+        #expect(missing.stderr == "error: cannot read script '/nonexistent/x.lua'\n")
     }
 
     @Test func aTimeoutStopsTheRunWithExitFour() throws {
         let path = try CLI.script("print('start') cmo.sleep(30) print('never')")
-        let result = try CLI.run(["run", path, "--timeout", "0.2"])
+        let result = try CLI.run(["run", "--no-api", path, "--timeout", "0.2"])
         #expect(result.status == 4)
         #expect(result.stdout == "start\n")
         #expect(result.stderr.hasPrefix("cmo: stopped: timed out after 0.2 s\n\(CLI.resumeHint)"))
@@ -54,19 +54,19 @@ import Testing
     /// A loop that never calls a waiting binding stops at the timeout too, not at the watchdog 5 s later.
     @Test func aTimeoutStopsALoopThatNeverWaits() throws {
         let path = try CLI.script("local n = 0 while true do n = n + 1 end")
-        let result = try CLI.run(["run", path, "--no-journal", "--timeout", "0.3"])
+        let result = try CLI.run(["run", "--no-api", path, "--no-journal", "--timeout", "0.3"])
         #expect(result.status == 4)
         #expect(result.stderr == "cmo: stopped: timed out after 0.3 s\n")
     }
 
     @Test func budgetsStopTheRunWithExitFour() throws {
         let loop = try CLI.workspace("local n = 0\nlocal step = 1\nwhile true do\n  n = n + step\nend", name: "loop.lua")
-        let spent = try CLI.run(["run", "loop.lua", "--max-instructions", "100000"], in: loop)
+        let spent = try CLI.run(["run", "--no-api", "loop.lua", "--max-instructions", "100000"], in: loop)
         #expect(spent.status == 4)
         #expect(spent.stderr.hasPrefix("cmo: stopped: loop.lua:4: instruction budget exceeded (limit 100000 instructions)\n\(CLI.resumeHint)"))
 
         let grow = try CLI.script("local t = {} while true do t[#t + 1] = string.rep('x', 1000) .. #t end")
-        let full = try CLI.run(["run", grow, "--max-memory", "8388608"])
+        let full = try CLI.run(["run", "--no-api", grow, "--max-memory", "8388608"])
         #expect(full.status == 4)
         #expect(full.stderr.contains("memory budget exceeded (limit 8388608 bytes)\n\(CLI.resumeHint)"))
     }
@@ -80,7 +80,7 @@ import Testing
             end)
             print('cleanup', err.kind)
             """)
-        let command = try CLI.start(["run", path])
+        let command = try CLI.start(["run", "--no-api", path])
         try command.waitForOutput(containing: "ready\n")
         command.send(signal)
         let result = try command.wait()
@@ -93,7 +93,7 @@ import Testing
     /// One SIGINT stops a loop that never calls a waiting binding (no second signal needed).
     @Test func aSignalStopsALoopThatNeverWaits() throws {
         let path = try CLI.script("print('ready') local n = 0 while true do n = n + 1 end")
-        let command = try CLI.start(["run", path, "--no-journal"])
+        let command = try CLI.start(["run", "--no-api", path, "--no-journal"])
         try command.waitForOutput(containing: "ready\n")
         command.send(SIGINT)
         let result = try command.wait()
@@ -122,7 +122,7 @@ import Testing
         try "return { answer = 42 }".write(to: directory.appendingPathComponent("helper.lua"), atomically: true, encoding: .utf8)
         let main = directory.appendingPathComponent("main.lua")
         try "print(require('helper').answer)".write(to: main, atomically: true, encoding: .utf8)
-        let result = try CLI.run(["run", main.path])
+        let result = try CLI.run(["run", "--no-api", main.path])
         #expect(result.status == 0)
         #expect(result.stdout == "42\n")
     }
@@ -133,7 +133,7 @@ extension RunCommandTests {
     /// process a few seconds after the timeout.
     @Test func theWatchdogEndsAScriptStuckInOneCCall() throws {
         let path = try CLI.script("print('start') string.find(string.rep('a', 40), string.rep('a?', 40) .. string.rep('a', 40) .. 'b')")
-        let result = try CLI.run(["run", path, "--timeout", "0.2"])
+        let result = try CLI.run(["run", "--no-api", path, "--timeout", "0.2"])
         #expect(result.status == 4)
         #expect(result.stdout == "start\n")
         #expect(result.stderr == "cmo: stopped: the script did not stop after its timeout; exiting\n")

@@ -33,7 +33,9 @@ import Glibc
         let journal = try Journal(path: journalPath)
         let seeded = JobRecord(name: job, scheduledThrough: Date().addingTimeInterval(-3 * 3600))
         try await journal.saveScheduleJob(seeded, schedule: directory + "/jobs.toml")
-        let daemon = try CLI.start(["schedule", "jobs.toml", "--journal", journalPath], in: directory)
+        // The runs need an API configuration to start (their script calls none).
+        let daemon = try CLI.start(
+            ["schedule", "jobs.toml", "--journal", journalPath], environment: ScheduleShutdownCommandTests.api, in: directory)
         var run: RunEntry?
         // A blocking poll on purpose: it owns its thread, so a busy test pool cannot starve it.
         while daemon.isRunning, run?.exitCode == nil {
