@@ -24,9 +24,6 @@ public struct RunSessionError: Error, Sendable, CustomStringConvertible {
     /// The exit code for every problem of this kind: 2.
     public var exitCode: CMOExitCode { .usage }
 
-    /// Whether the problem is the API's configuration (none, an unknown profile, a file that does not parse).
-    public var isAPIConfiguration: Bool { code == .api }
-
     /// No usable API configuration, and the run did not say it needs none.
     static func api(_ error: CMOError) -> RunSessionError {
         RunSessionError(

@@ -103,9 +103,6 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup(title: "Connection")
     var connection: ConnectionOptions
 
-    /// Seconds the script gets after `--timeout` before the process exits regardless.
-    static let watchdogGrace = 5.0
-
     /// The pairs of repeated `--var KEY=VALUE` or `--input NAME=PATH` options, as a dictionary.
     static func pairs(_ list: [String]) -> [String: String] {
         var pairs: [String: String] = [:]
@@ -173,7 +170,7 @@ struct RunCommand: AsyncParsableCommand {
             }
         return RunSession.Configuration(
             script: script, api: api, journal: noJournal ? .none : .file(journal.resolvedPath, named: journal.path != nil),
-            runID: runID, job: job, concurrency: concurrency, timeout: timeout, watchdogGrace: Self.watchdogGrace,
+            runID: runID, job: job, concurrency: concurrency, timeout: timeout,
             limits: LuaLimits(memoryLimit: maxMemory, instructionLimit: maxInstructions),
             modulePaths: [Stdlib.defaultPath()],
             guards: RunReport.Guards(maxChanges: maxChanges, maxFailureRate: maxFailureRate),
