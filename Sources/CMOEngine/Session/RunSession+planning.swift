@@ -10,12 +10,14 @@ extension RunSession {
     }
 
     /// Plans the run and checks everything it needs before it starts: the script and input files, the API, the
-    /// journal. Throws on the first problem, before a run row is written.
+    /// journal. Throws on the first problem, before a run row is written (a new run's journal file is not even
+    /// opened until the rest is checked).
     func prepare() async throws(RunSessionError) -> Prepared {
         var (plan, journal) = try makePlan()
         let api = try configuration.api.resolve()
         for warning in api.warnings { console.report("cmo: \(warning)") }
-        if journal != nil, plan.entry == nil {
+        if journal == nil, let opened = try openJournal() {
+            journal = opened
             plan = plan.journaled(as: configuration.runID ?? RunEntry.makeID(), job: configuration.job)
         }
         var options = options(script: plan.script, vars: plan.vars, inputs: plan.inputs, dryRun: plan.dryRun, api: api)
@@ -29,14 +31,14 @@ extension RunSession {
         return Prepared(options: options, ephemeralAPI: api.isEphemeral)
     }
 
-    /// What to run, and the journal to write it to (nil for none): a new run's files are checked before the
-    /// journal is opened; a resume reads its run from the journal first.
+    /// What to run with its files checked, and for a resume the journal it was read from (a new run's journal is
+    /// opened later).
     private func makePlan() throws(RunSessionError) -> (RunPlan, Journal?) {
         switch configuration.script {
         case .file(let script, let vars, let inputs, let dryRun):
             let plan = RunPlan.fresh(script, vars: vars, inputs: inputs, dryRun: dryRun)
             try plan.checkFiles()
-            return (plan, try openJournal())
+            return (plan, nil)
         case .resume(let runID, let force):
             guard let journal = try openJournal() else {
                 throw RunSessionError.resumeNeedsJournal
