@@ -101,6 +101,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
+            // The Lua half of the cmo module, compiled into the binary as `PackageResources.prelude_lua`.
+            resources: [.embedInCode("Lua/prelude.lua")],
             swiftSettings: strict
         ),
         .executableTarget(

@@ -7,7 +7,7 @@
 #   - requests per changed SIM, and the same job against a 10 requests/s limit (FLEET_LIMITED products, a
 #     simulator with --rate-limit 10 and cmo with --rate-limit 10);
 #   - peak RSS of the natural script over a 10,000-SIM fleet (34,000 products).
-# Usage: RUNS=3 [BEFORE=/path/to/cmo] scripts/bench/natural.sh
+# Usage: RUNS=3 [BEFORE=/path/to/old/cmo] [CMO=/path/to/cmo, else a release build] scripts/bench/natural.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/lib/ensure-deps.sh
@@ -18,8 +18,12 @@ ensure_debian_packages python3 python3-aiohttp time
 
 runs=${RUNS:-3}
 limited_fleet=${FLEET_LIMITED:-300}
-swift build -c release --product cmo >&2
-cmo="$(swift build -c release --show-bin-path)/cmo"
+if [ -n "${CMO:-}" ]; then
+    cmo=$CMO
+else
+    swift build -c release --product cmo >&2
+    cmo="$(swift build -c release --show-bin-path)/cmo"
+fi
 before=${BEFORE:-}
 work=$(mktemp -d)
 trap 'sim_stop; rm -rf "$work"' EXIT

@@ -21,8 +21,7 @@ struct CMOOperations: Sendable {
 
     /// Runs one change (`cmo.set_status` and its short forms, `cmo.patch`) through ``ChangePipeline``.
     func change(_ request: ChangeRequest) async throws -> ChangeResult {
-        var pipeline = ChangePipeline(request, in: context)
-        return try await pipeline.run()
+        try await ChangePipeline(request, in: context).run()
     }
 
     /// `cmo.product`: reads a product and remembers its status.

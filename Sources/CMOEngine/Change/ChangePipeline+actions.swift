@@ -6,7 +6,8 @@ import LuaKit
 extension ChangePipeline {
     /// Reads the product and picks the sub-product the change targets: the status carrier for a status change,
     /// the named sub-product for a raw patch.
-    mutating func read() async -> ChangeMachine.Event {
+    @inline(never)
+    func read() async -> ChangeMachine.Event {
         let bundle = request.bundleID
         let whole: JSONValue
         do {
@@ -30,7 +31,8 @@ extension ChangePipeline {
     }
 
     /// Claims a send slot (refused once the run drains after a signal), commits the intent, sends the PATCH.
-    mutating func send(_ ops: [JSONPatchOperation]) async -> ChangeMachine.Event {
+    @inline(never)
+    func send(_ ops: [JSONPatchOperation]) async -> ChangeMachine.Event {
         do {
             try context.report.beginSend()
         } catch {
@@ -66,7 +68,8 @@ extension ChangePipeline {
     }
 
     /// Polls the monitor of an accepted change.
-    mutating func awaitMonitor(_ accepted: Monitor) async -> ChangeMachine.Event {
+    @inline(never)
+    func awaitMonitor(_ accepted: Monitor) async -> ChangeMachine.Event {
         monitor = accepted
         record.monitorID = accepted.id
         record.async = true
@@ -81,7 +84,7 @@ extension ChangePipeline {
     }
 
     /// Records the end of the change and hands back its result.
-    mutating func finish(_ state: ChangeState, reason: String?) throws -> ChangeResult {
+    func finish(_ state: ChangeState, reason: String?) throws -> ChangeResult {
         let replayed = machine.setup.prior.map { $0.state.isSettled } ?? false
         record.replayed = replayed
         record.error = reason
@@ -104,7 +107,7 @@ extension ChangePipeline {
 
     /// A dry run's raw patch answers as the backend would: a monitor where it is asynchronous, else the
     /// sub-product with the new status.
-    private mutating func dryRunPreview() {
+    private func dryRunPreview() {
         if record.async {
             let preview = ChangeContext.dryRunMonitor(iccid: record.iccid ?? request.bundleID)
             record.monitorID = preview.id
@@ -117,7 +120,7 @@ extension ChangePipeline {
     }
 
     /// Records a failure and returns the error the script sees.
-    mutating func fail(_ failure: ChangeMachine.Failure) -> any Error {
+    func fail(_ failure: ChangeMachine.Failure) -> any Error {
         switch failure {
         case .api(let error):
             record.error = error.reportText
@@ -139,7 +142,7 @@ extension ChangePipeline {
     }
 
     /// Counts the change in the report (which may trip the failure-rate guard).
-    private mutating func end(_ state: ChangeState) {
+    private func end(_ state: ChangeState) {
         record.outcome = state
         record.seconds = (ContinuousClock.now - started).seconds
         if let trip = context.report.record(record) { context.control.stop(.requested(trip)) }
