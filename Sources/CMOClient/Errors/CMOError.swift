@@ -44,20 +44,65 @@ public struct CMOError: Error, Sendable, CustomStringConvertible {
     public var message: String
     /// The HTTP status, when the server answered.
     public var status: Int?
-    /// The parsed problem body, when the server sent one.
-    public var problem: Problem?
-    /// The correlation id of the failed response (header or body), for support requests.
-    public var correlationId: String?
-    /// The trace id of the failed response, when the server sent one.
-    public var traceId: String?
     /// Whether trying the same request again later may succeed.
     public var retryable: Bool
     /// How many attempts were made (0 when no request was sent).
     public var attempts: Int
+    /// The rarely-set fields, boxed: every typed-throwing call reserves room for a `CMOError` in its caller's async
+    /// frame, and a frame lives as long as the request waits, so the error is kept small.
+    private var details: Details
+
+    /// The parsed problem body, when the server sent one.
+    public var problem: Problem? {
+        get { details.problem }
+        set { update { $0.problem = newValue } }
+    }
+    /// The correlation id of the failed response (header or body), for support requests.
+    public var correlationId: String? {
+        get { details.correlationId }
+        set { update { $0.correlationId = newValue } }
+    }
+    /// The trace id of the failed response, when the server sent one.
+    public var traceId: String? {
+        get { details.traceId }
+        set { update { $0.traceId = newValue } }
+    }
     /// The monitor, for `monitorFailed` and `monitorTimeout`.
-    public var monitor: Monitor?
+    public var monitor: Monitor? {
+        get { details.monitor }
+        set { update { $0.monitor = newValue } }
+    }
     /// The request, as `METHOD path` without query or host, when the error is about one.
-    public var request: String?
+    public var request: String? {
+        get { details.request }
+        set { update { $0.request = newValue } }
+    }
+
+    /// The boxed fields (immutable: a change makes a new box).
+    private final class Details: Sendable {
+        struct Fields {
+            var problem: Problem?
+            var correlationId: String?
+            var traceId: String?
+            var monitor: Monitor?
+            var request: String?
+        }
+
+        let fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
+
+        var problem: Problem? { fields.problem }
+        var correlationId: String? { fields.correlationId }
+        var traceId: String? { fields.traceId }
+        var monitor: Monitor? { fields.monitor }
+        var request: String? { fields.request }
+    }
+
+    private mutating func update(_ change: (inout Details.Fields) -> Void) {
+        var fields = details.fields
+        change(&fields)
+        details = Details(fields)
+    }
 
     init(
         kind: Kind, message: String, status: Int? = nil, problem: Problem? = nil, correlationId: String? = nil,
@@ -67,13 +112,12 @@ public struct CMOError: Error, Sendable, CustomStringConvertible {
         self.kind = kind
         self.message = message
         self.status = status
-        self.problem = problem
-        self.correlationId = correlationId ?? problem?.correlationId
-        self.traceId = traceId ?? problem?.traceId
         self.retryable = retryable
         self.attempts = attempts
-        self.monitor = monitor
-        self.request = request
+        details = Details(
+            Details.Fields(
+                problem: problem, correlationId: correlationId ?? problem?.correlationId,
+                traceId: traceId ?? problem?.traceId, monitor: monitor, request: request))
     }
 
     /// The problem's title, or the message when the server sent no problem body.

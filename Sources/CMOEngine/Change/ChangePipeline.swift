@@ -54,18 +54,36 @@ final class ChangePipeline {
 
     /// Runs the change to its end. Returns how it ended; throws what the script sees as the call's error.
     func run() async throws -> ChangeResult {
-        var action = machine.handle(.start)
+        var event = ChangeMachine.Event.start
         while true {
-            switch action {
-            case .finish(let state, let reason):
-                return try finish(state, reason: reason)
-            case .fail(let failure):
-                throw fail(failure)
-            case .abandon(let reason):
-                throw context.report.tripped.map { GuardError(reason: $0) as any Error } ?? RunStopping(reason: reason)
-            default:
-                action = machine.handle(await perform(action))
+            switch step(event) {
+            case .perform(let action): event = await perform(action)
+            case .ended(let result): return try result.get()
             }
+        }
+    }
+
+    /// What ``step(_:)`` asks of ``run()``: one more action, or the end.
+    private enum Step {
+        case perform(ChangeMachine.Action)
+        case ended(Result<ChangeResult, any Error>)
+    }
+
+    /// Feeds `event` to the machine and settles the change when it ends. Kept out of `run()` (and not inlined)
+    /// so that its temporaries are not part of the async frame that lives for the whole change.
+    @inline(never)
+    private func step(_ event: ChangeMachine.Event) -> Step {
+        let action = machine.handle(event)
+        switch action {
+        case .finish(let state, let reason):
+            return .ended(Result { try finish(state, reason: reason) })
+        case .fail(let failure):
+            return .ended(.failure(fail(failure)))
+        case .abandon(let reason):
+            let error: any Error = context.report.tripped.map { GuardError(reason: $0) } ?? RunStopping(reason: reason)
+            return .ended(.failure(error))
+        default:
+            return .perform(action)
         }
     }
 
