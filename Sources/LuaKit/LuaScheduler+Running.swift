@@ -25,7 +25,11 @@ extension LuaScheduler {
         }
         timer?.cancel()
         for task in inflight.values { task.cancel() }
+        cancelled.append(contentsOf: inflight.values)
         inflight.removeAll()
+        // Cancelled work gets to its end (it ends promptly: cancellation is how it was told to stop).
+        for task in cancelled { await task.value }
+        cancelled.removeAll()
         return outcome()
     }
 

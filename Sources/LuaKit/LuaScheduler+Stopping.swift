@@ -10,6 +10,7 @@ extension LuaScheduler {
         stopError = error ?? LuaError(reason.errorKind, reason.description)
         timer?.cancel()
         for task in inflight.values { task.cancel() }
+        cancelled.append(contentsOf: inflight.values)
         inflight.removeAll()
         // Every wait ends with a `cancelled` error (a new generation makes queued answers stale); tasks never
         // started end at once. Stopped code gets the instructions until the next budget check to clean up.

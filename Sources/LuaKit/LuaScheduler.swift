@@ -17,6 +17,9 @@ public final class LuaScheduler {
     var readyHead = 0
     /// The Swift work of waiting tasks, by task.
     var inflight: [LuaTaskID: Task<Void, Never>] = [:]
+    /// Work cancelled by a stop: `run` waits for it before it returns, so whatever the work records as it ends
+    /// (a change cut short, say) is recorded before the host reads the outcome.
+    var cancelled: [Task<Void, Never>] = []
     /// The run's time limit: a dispatch timer, so it fires even while Lua code keeps every executor thread busy.
     var timer: (any DispatchSourceTimer)?
     /// Tasks that have not ended.

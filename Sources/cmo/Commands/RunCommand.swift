@@ -70,6 +70,9 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Read for real, change nothing: changes are reported as 'would change'.")
     var dryRun = false
 
+    @Option(help: ArgumentHelp("Seconds between cmo.parallel's progress lines when stderr is not a terminal (a terminal gets one live line).", valueName: "SECONDS"))
+    var progressInterval: Double = 10
+
     @Option(help: "Stop (exit 4) before the change that would exceed this many changes.")
     var maxChanges: Int?
 
@@ -118,6 +121,9 @@ struct RunCommand: AsyncParsableCommand {
         case (nil, nil): throw ValidationError("give a SCRIPT to run, or --resume RUN_ID")
         case (.some, .some): throw ValidationError("give a SCRIPT or --resume RUN_ID, not both")
         default: break
+        }
+        guard progressInterval > 0, progressInterval.isFinite else {
+            throw ValidationError("--progress-interval must be a positive number of seconds")
         }
         if resume != nil {
             if !vars.isEmpty || !inputs.isEmpty || dryRun {
@@ -174,7 +180,8 @@ struct RunCommand: AsyncParsableCommand {
             limits: LuaLimits(memoryLimit: maxMemory, instructionLimit: maxInstructions),
             modulePaths: [Stdlib.defaultPath()],
             guards: RunReport.Guards(maxChanges: maxChanges, maxFailureRate: maxFailureRate),
-            progress: FileOutput.standardError.isTerminal ? .live : .periodic(.seconds(10)), reportPath: report,
+            progress: FileOutput.standardError.isTerminal ? .live : .periodic(.milliseconds(Int64(progressInterval * 1000))),
+            reportPath: report,
             printsStatistics: stats)
     }
 }
