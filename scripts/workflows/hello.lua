@@ -2,7 +2,7 @@
 -- waits overlap, and prints a JSON summary.
 --
 -- Vars:  name  who to greet (default "operator")
--- Run:   cmo run scripts/workflows/hello.lua --var name=Ada
+-- Run:   cmo run --no-api scripts/workflows/hello.lua --var name=Ada
 
 local name = cmo.vars.name or "operator"
 print(("hello, %s"):format(name))
