@@ -3,7 +3,8 @@
 # async changes complete after 1 s) at concurrency 64, with cmo and, in the same run, with a Python
 # asyncio + aiohttp peer, plus the tutorial's sequential curl loop on a 200-SIM sample. Also the peak RSS of cmo
 # listing 100,000 products against listing 1,000. Each run gets a fresh simulator with the same seed.
-# Usage: RUNS=3 scripts/bench/fleet.sh
+# With BEFORE=path/to/an/older/cmo the same job runs with that build too, in the same run (before/after).
+# Usage: RUNS=3 [BEFORE=/path/to/old/cmo] [CMO=/path/to/cmo, else a release build] scripts/bench/fleet.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/lib/ensure-deps.sh
@@ -16,8 +17,8 @@ runs=${RUNS:-3}
 fleet=${FLEET:-10000}
 concurrency=64
 latency_ms=20
-swift build -c release --product cmo >&2
-cmo="$(swift build -c release --show-bin-path)/cmo"
+release_cmo
+before=${BEFORE:-}
 work=$(mktemp -d)
 trap 'sim_stop; rm -rf "$work"' EXIT
 
@@ -34,6 +35,14 @@ for run in $(seq "$runs"); do
     echo "cmo    run $run: wall ${wall}s cpu $(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')s rss $((rss / 1024))MiB requests $requests   $(grep '^activated' "$work/cmo.out")"
     echo "$wall" >> "$work/cmo.wall"; awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }' >> "$work/cmo.cpu"
     echo "$rss" >> "$work/cmo.rss"; echo "$requests" >> "$work/cmo.requests"
+
+    if [ -n "$before" ]; then
+        start_sim "$fleet"
+        read -r wall user sys rss < <(measure "$work/before.out" "$before" run --journal "$work/journal-before-$run.sqlite" --stats --concurrency "$concurrency" scripts/bench/fleet_activate.lua)
+        sim_stop
+        echo "before run $run: wall ${wall}s cpu $(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')s rss $((rss / 1024))MiB requests $(sed -n 's/^api: \([0-9]*\) requests.*/\1/p' "$work/before.out")   $(grep '^activated' "$work/before.out")"
+        echo "$wall" >> "$work/before.wall"
+    fi
 
     start_sim "$fleet"
     read -r wall user sys rss < <(measure "$work/py.out" /usr/bin/python3 scripts/bench/fleet_peer.py "$concurrency")
@@ -63,6 +72,10 @@ echo
 echo "== medians of $runs runs"
 echo "cmo:    wall ${cw}s  cpu ${cc}s  peak rss $((cr / 1024)) MiB  requests $rq  (activated $inactive SIMs)"
 echo "python: wall ${pw}s  cpu ${pc}s"
+if [ -n "$before" ]; then
+    bw=$(median < "$work/before.wall")
+    echo "before: wall ${bw}s; after/before = $(awk -v a="$cw" -v b="$bw" 'BEGIN { printf "%.2f", a / b }')"
+fi
 echo "ideal bound: $rq requests x ${latency_ms} ms / $concurrency = ${ideal}s; cmo/ideal = $(awk -v a="$cw" -v b="$ideal" 'BEGIN { printf "%.2f", a / b }')"
 echo "cmo/python wall = $(awk -v a="$cw" -v b="$pw" 'BEGIN { printf "%.2f", a / b }'), cpu = $(awk -v a="$cc" -v b="$pc" 'BEGIN { printf "%.2f", a / b }')"
 echo "curl loop: $(awk -v w="$curl_wall" 'BEGIN { printf "%.3f", w / 200 }') s per SIM, so about $(awk -v w="$curl_wall" -v n="$inactive" 'BEGIN { printf "%.0f", w / 200 * n }') s for all $inactive"

@@ -18,12 +18,7 @@ ensure_debian_packages python3 python3-aiohttp time
 
 runs=${RUNS:-3}
 limited_fleet=${FLEET_LIMITED:-300}
-if [ -n "${CMO:-}" ]; then
-    cmo=$CMO
-else
-    swift build -c release --product cmo >&2
-    cmo="$(swift build -c release --show-bin-path)/cmo"
-fi
+release_cmo
 before=${BEFORE:-}
 work=$(mktemp -d)
 trap 'sim_stop; rm -rf "$work"' EXIT

@@ -53,30 +53,15 @@ public struct CMOError: Error, Sendable, CustomStringConvertible {
     private var details: Details
 
     /// The parsed problem body, when the server sent one.
-    public var problem: Problem? {
-        get { details.problem }
-        set { update { $0.problem = newValue } }
-    }
+    public var problem: Problem? { get { self[\.problem] } set { self[\.problem] = newValue } }
     /// The correlation id of the failed response (header or body), for support requests.
-    public var correlationId: String? {
-        get { details.correlationId }
-        set { update { $0.correlationId = newValue } }
-    }
+    public var correlationId: String? { get { self[\.correlationId] } set { self[\.correlationId] = newValue } }
     /// The trace id of the failed response, when the server sent one.
-    public var traceId: String? {
-        get { details.traceId }
-        set { update { $0.traceId = newValue } }
-    }
+    public var traceId: String? { get { self[\.traceId] } set { self[\.traceId] = newValue } }
     /// The monitor, for `monitorFailed` and `monitorTimeout`.
-    public var monitor: Monitor? {
-        get { details.monitor }
-        set { update { $0.monitor = newValue } }
-    }
+    public var monitor: Monitor? { get { self[\.monitor] } set { self[\.monitor] = newValue } }
     /// The request, as `METHOD path` without query or host, when the error is about one.
-    public var request: String? {
-        get { details.request }
-        set { update { $0.request = newValue } }
-    }
+    public var request: String? { get { self[\.request] } set { self[\.request] = newValue } }
 
     /// The boxed fields (immutable: a change makes a new box).
     private final class Details: Sendable {
@@ -90,18 +75,15 @@ public struct CMOError: Error, Sendable, CustomStringConvertible {
 
         let fields: Fields
         init(_ fields: Fields) { self.fields = fields }
-
-        var problem: Problem? { fields.problem }
-        var correlationId: String? { fields.correlationId }
-        var traceId: String? { fields.traceId }
-        var monitor: Monitor? { fields.monitor }
-        var request: String? { fields.request }
     }
 
-    private mutating func update(_ change: (inout Details.Fields) -> Void) {
-        var fields = details.fields
-        change(&fields)
-        details = Details(fields)
+    private subscript<Value>(_ field: WritableKeyPath<Details.Fields, Value>) -> Value {
+        get { details.fields[keyPath: field] }
+        set {
+            var fields = details.fields
+            fields[keyPath: field] = newValue
+            details = Details(fields)
+        }
     }
 
     init(
