@@ -101,8 +101,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
-            // The Lua half of the cmo module, compiled into the binary as `PackageResources.prelude_lua`.
-            resources: [.embedInCode("Lua/prelude.lua")],
+            // The Lua half of the cmo module and the REPL's printer, compiled into the binary as
+            // `PackageResources.prelude_lua` and `PackageResources.repl_lua`.
+            resources: [.embedInCode("Lua/prelude.lua"), .embedInCode("Lua/repl.lua")],
             swiftSettings: strict
         ),
         .executableTarget(

@@ -120,7 +120,7 @@ public final class ScriptRunner {
         if stack.pushGlobal(Self.replShow) != .function {
             stack.pop()
             do {
-                try state.execute(Self.replPrelude, chunkName: "=(repl)")
+                _ = try state.execute(String(decoding: PackageResources.repl_lua, as: UTF8.self), chunkName: "=(repl)")
             } catch {
                 return RunResult(outcome: .failed(error), exitCode: .scriptError, errorReport: error.message)
             }
@@ -141,15 +141,8 @@ public final class ScriptRunner {
         return Self.result(of: await scheduler.run(timeout: options.timeout))
     }
 
+    /// The global `Lua/repl.lua` defines.
     static let replShow = "__cmo_repl_show"
-    static let replPrelude = """
-        local inspect = require("cmo.inspect")
-        function \(replShow)(chunk)
-          local results = table.pack(chunk())
-          for i = 1, results.n do print(inspect(results[i])) end
-        end
-        """
-
     static func result(of outcome: LuaRunOutcome) -> RunResult {
         switch outcome {
         case .finished:

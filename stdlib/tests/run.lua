@@ -1,6 +1,6 @@
 -- The Lua-side tests of stdlib/, run by scripts/test as `cmo run stdlib/tests/run.lua`.
 -- Each test file returns a table of test functions; a test fails by raising. Ends with "N passed, N failed".
-local suites = { "test_csv", "test_batch", "test_report", "test_inspect", "test_tasks" }
+local suites = { "test_csv", "test_batch", "test_report", "test_inspect", "test_tasks", "test_prelude" }
 
 local passed, failed = 0, 0
 for _, suite in ipairs(suites) do
