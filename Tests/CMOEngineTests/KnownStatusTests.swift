@@ -24,6 +24,10 @@ import Testing
             #expect(listed.output == ["\(inactive.count)\tINACTIVE"])
             // One page of 60 products (100 a page), then one PATCH per SIM.
             #expect(listed.statistics?.requests == 1 + inactive.count)
+            // Without a read, the ICCID comes from the product id (the CMO names products BACKEND-ICCID).
+            #expect(listed.report.records.allSatisfy { record in
+                record.iccid != nil && record.iccid == harness.simulator.product(id: record.productID)?.identifier
+            })
             // Synchronous SIMs changed, asynchronous ones accepted (their monitors were not waited for).
             #expect(listed.report.counts == [.changed: sync, .accepted: inactive.count - sync])
 

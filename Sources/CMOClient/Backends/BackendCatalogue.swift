@@ -33,6 +33,16 @@ public enum BackendCatalogue {
         return String(id[..<dash])
     }
 
+    /// The ICCID (or terminal serial) a product id carries after its backend prefix, as the CMO names products
+    /// (`JASPER-89490200001234567890` → `89490200001234567890`): digits only, 15 to 22 of them; else nil.
+    public static func identifier(ofProductID id: String) -> String? {
+        let bundle = bundleID(id)
+        guard let dash = bundle.firstIndex(of: "-") else { return nil }
+        let tail = bundle[bundle.index(after: dash)...]
+        guard (15...22).contains(tail.count), tail.allSatisfy(\.isASCIIDigit) else { return nil }
+        return String(tail)
+    }
+
     /// The bundle id of `id`: without a sub-product suffix (`-simCard`, ...).
     public static func bundleID(_ id: String) -> String {
         for suffix in CMOClient.subProductSuffixes where id.hasSuffix(suffix) {
@@ -40,4 +50,8 @@ public enum BackendCatalogue {
         }
         return id
     }
+}
+
+extension Character {
+    fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
 }

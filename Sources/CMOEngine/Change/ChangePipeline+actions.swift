@@ -24,7 +24,7 @@ extension ChangePipeline {
         }
         let status = document["status"]?.stringValue ?? whole.carrierStatus
         context.known.note(whole.carrierStatus, for: bundle)
-        if record.iccid == nil { record.iccid = whole.iccidOrSerial }
+        if let iccid = whole.iccidOrSerial { record.iccid = iccid }
         if !machine.sent { record.from = status }
         product = document
         return .read(status: status, document: document)
@@ -52,7 +52,7 @@ extension ChangePipeline {
             case .completed(let sub):
                 product = sub
                 record.async = false
-                if record.iccid == nil { record.iccid = sub.iccidOrSerial }
+                if let iccid = sub.iccidOrSerial { record.iccid = iccid }
                 httpStatus = 200
             case .accepted(let accepted):
                 product = nil

@@ -43,6 +43,8 @@ final class ChangePipeline {
             record.async = prior.async
             record.monitorID = prior.monitorID
         }
+        // Until an answer or a read names it, the ICCID is the one the product id carries.
+        if record.iccid == nil { record.iccid = BackendCatalogue.identifier(ofProductID: bundle) }
         let known = request.knownStatus ?? context.known.status(of: bundle)
         if record.from == nil { record.from = known }
         machine = ChangeMachine(
