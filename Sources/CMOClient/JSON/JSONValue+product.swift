@@ -14,6 +14,11 @@ extension JSONValue {
         }
     }
 
+    /// The bundled sub-product with this id, from `productRelationship`.
+    public func subProduct(id: String) -> JSONValue? {
+        self["productRelationship"]?.arrayValue?.lazy.compactMap { $0["product"] }.first { $0["id"]?.stringValue == id }
+    }
+
     /// The ICCID: the `ICCID` characteristic of this sub-product or of the bundle's simCard.
     public var iccid: String? {
         if let value = characteristic("ICCID")?.stringValue { return value }

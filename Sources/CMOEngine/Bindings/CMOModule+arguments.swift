@@ -4,16 +4,19 @@ import LuaKit
 /// Reading the arguments of the `cmo` bindings.
 extension CMOModule {
     /// A change's first argument: a product id, or a product table (a listing row, a read product) whose `id`
-    /// names it and whose status the change may trust (it is tested, not assumed).
+    /// names it and whose `status` the change may trust (it is tested, not assumed).
     static func changeSubject(_ call: LuaCall, _ position: Int32) throws -> (id: String, status: String?) {
         switch call.type(position) {
         case .string: return (try call.string(position), nil)
         case .table:
-            let product = try JSONValue(call.value(position))
-            guard let id = product["id"]?.stringValue else {
+            // Only `id` and `status` are read: a listing row or a whole bundle is not copied.
+            guard call.stack.pushField("id", of: position) == .string, let id = call.stack.string(at: -1) else {
                 throw LuaArgumentError(position: position, message: "product table without a string 'id'")
             }
-            return (id, product.carrierStatus)
+            call.stack.pop()
+            let status = call.stack.pushField("status", of: position) == .string ? call.stack.string(at: -1) : nil
+            call.stack.pop()
+            return (id, status)
         default: throw call.typeError(position, expected: "string or product")
         }
     }

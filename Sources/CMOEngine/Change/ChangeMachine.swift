@@ -38,12 +38,13 @@ struct ChangeMachine: Sendable {
         /// The SIM moved under the change.
         case conflict(String)
         /// The journal could not record the intent: the request was not sent.
-        case journal(String)
+        case journal(JournalError)
 
         static func == (lhs: Failure, rhs: Failure) -> Bool {
             switch (lhs, rhs) {
             case (.api(let a), .api(let b)): a.kind == b.kind && a.status == b.status && a.message == b.message
-            case (.conflict(let a), .conflict(let b)), (.journal(let a), .journal(let b)): a == b
+            case (.conflict(let a), .conflict(let b)): a == b
+            case (.journal(let a), .journal(let b)): a == b
             default: false
             }
         }
@@ -60,7 +61,7 @@ struct ChangeMachine: Sendable {
         case answered(PatchResult)
         case sendFailed(CMOError)
         /// The intent could not be journaled; nothing was sent.
-        case journalFailed(String)
+        case journalFailed(JournalError)
         case monitorEnded
         case monitorFailed(CMOError)
         /// The run is stopping (a signal, a timeout or a guard): a read, a wait or a monitor was cancelled, or a
@@ -96,6 +97,8 @@ struct ChangeMachine: Sendable {
     /// A request of ours may have been applied (an intent without an answer, an ambiguous failure).
     private(set) var sent = false
     private(set) var sends = 0
+    /// Whether a request of this change went out, in this run or an earlier one of the chain.
+    var requestWentOut: Bool { sent || sends > 0 }
     private var reserved = false
     private var pendingOps: [JSONPatchOperation] = []
     private var settled: Duration = .zero
@@ -136,7 +139,7 @@ struct ChangeMachine: Sendable {
         case .answered(.completed): return .finish(.changed)
         case .answered(.accepted(let monitor)): return setup.wait ? .awaitMonitor(monitor) : .finish(.accepted)
         case .sendFailed(let error): return sendFailed(error)
-        case .journalFailed(let message): return .fail(.journal(message))
+        case .journalFailed(let error): return .fail(.journal(error))
         case .monitorEnded: return .finish(.changed)
         case .monitorFailed(let error): return .fail(.api(error))
         case .stopped(let reason):

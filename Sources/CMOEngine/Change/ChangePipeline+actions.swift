@@ -19,8 +19,7 @@ extension ChangePipeline {
         switch request.plan {
         case .status: document = whole.statusCarrier ?? whole
         case .patch:
-            let target = CMOClient.subProductID(for: request.id)
-            document = Self.subProducts(of: whole).first { $0["id"]?.stringValue == target } ?? whole
+            document = whole.subProduct(id: CMOClient.subProductID(for: request.id)) ?? whole
         }
         let status = document["status"]?.stringValue ?? whole.carrierStatus
         context.known.note(whole.carrierStatus, for: bundle)
@@ -42,8 +41,7 @@ extension ChangePipeline {
         do {
             try await journaled.write(record, .intent)
         } catch {
-            journalError = error
-            return .journalFailed(error.message)
+            return .journalFailed(error)
         }
         context.known.note(nil, for: request.bundleID)
         do {
@@ -93,27 +91,26 @@ extension ChangePipeline {
             let open = state == .wouldChange && record.async
             monitor = Monitor(id: id, state: open ? .inProgress : .completed)
         }
-        if context.dryRun, state == .wouldChange, record.async, monitor == nil, case .status = request.plan {
-            monitor = ChangeContext.dryRunMonitor(iccid: record.iccid ?? request.bundleID)
-        }
-        if context.dryRun, state == .wouldChange, case .patch = request.plan {
-            dryRunPreview()
-        }
-        journaled.note(record, state, httpStatus: httpStatus, sent: machine.sent || machine.sends > 0)
+        if context.dryRun, state == .wouldChange { dryRunPreview() }
+        journaled.note(record, state, httpStatus: httpStatus, sent: machine.requestWentOut)
         end(state)
         if state == .refused { throw ChangeRefused(message: reason ?? "refused") }
         return ChangeResult(record: record, monitor: monitor, product: product)
     }
 
-    /// A dry run's raw patch answers as the backend would: a monitor where it is asynchronous, else the
-    /// sub-product with the new status.
+    /// A dry run answers as the backend would: a monitor where it is asynchronous (a raw patch's result also
+    /// drops the product, as a 202 has none), else, for a raw patch, the sub-product with the new status.
     private func dryRunPreview() {
+        let rawPatch = if case .patch = request.plan { true } else { false }
         if record.async {
+            guard monitor == nil || rawPatch else { return }
             let preview = ChangeContext.dryRunMonitor(iccid: record.iccid ?? request.bundleID)
-            record.monitorID = preview.id
             monitor = preview
-            product = nil
-        } else if let target = request.plan.targetStatus, case .object(var members) = product ?? .null {
+            if rawPatch {
+                record.monitorID = preview.id
+                product = nil
+            }
+        } else if rawPatch, let target = request.plan.targetStatus, case .object(var members) = product ?? .null {
             members["status"] = .string(target)
             product = .object(members)
         }
@@ -126,18 +123,18 @@ extension ChangePipeline {
             record.error = error.reportText
             record.correlationID = error.correlationId
             if let failed = error.monitor { record.monitorID = failed.id }
-            end(journaled.noteFailure(record, error, sent: machine.sent || machine.sends > 0))
+            end(journaled.noteFailure(record, error, sent: machine.requestWentOut))
             return error
         case .conflict(let message):
             let error = StatusConflict(message: "'\(request.bundleID)' \(message)")
             record.error = "conflict: \(error.message)"
-            journaled.note(record, .failed, sent: machine.sent || machine.sends > 0)
+            journaled.note(record, .failed, sent: machine.requestWentOut)
             end(.failed)
             return error
-        case .journal(let message):
-            record.error = "journal: \(message)"
+        case .journal(let error):
+            record.error = "journal: \(error.message)"
             end(.failed)
-            return journalError ?? StatusConflict(message: "journal: \(message)")
+            return error
         }
     }
 
@@ -146,9 +143,5 @@ extension ChangePipeline {
         record.outcome = state
         record.seconds = (ContinuousClock.now - started).seconds
         if let trip = context.report.record(record) { context.control.stop(.requested(trip)) }
-    }
-
-    static func subProducts(of product: JSONValue) -> [JSONValue] {
-        (product["productRelationship"]?.arrayValue ?? []).compactMap { $0["product"] }
     }
 }

@@ -20,8 +20,6 @@ final class ChangePipeline {
     var product: JSONValue?
     /// The PATCH's answer status, journaled with the change's end.
     var httpStatus: Int?
-    /// Why the intent could not be journaled, rethrown to the script.
-    var journalError: JournalError?
     let started = ContinuousClock.now
 
     init(_ request: ChangeRequest, in context: ChangeContext) {

@@ -26,12 +26,10 @@ struct ChangeResult: Sendable {
 
     /// `cmo.patch`'s table: `state` (`completed` or `accepted`), `monitor`, `product`, `replayed`.
     func pushPatchResult(on stack: LuaStack) -> Int32 {
-        var fields: [String: LuaValue] = ["state": .string(monitorState == .inProgress ? "accepted" : "completed")]
+        var fields: [String: LuaValue] = ["state": .string(monitor?.state == .inProgress ? "accepted" : "completed")]
         if record.replayed { fields["replayed"] = .boolean(true) }
         return Self.push(fields, monitor: monitor, product: product, on: stack)
     }
-
-    private var monitorState: Monitor.State? { monitor?.state }
 
     /// Pushes a result table: `fields`, plus `monitor` and `product` (pushed straight from its JSON). Returns 1.
     static func push(_ fields: [String: LuaValue], monitor: Monitor?, product: JSONValue?, on stack: LuaStack) -> Int32 {
