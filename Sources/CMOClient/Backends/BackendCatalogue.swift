@@ -1,30 +1,40 @@
-/// The backends the CMO is known to front, in one place: the engine, its Lua prelude and `cmo` read them from
-/// here. Which backends answer asynchronously is confirmed for the real service (cmo-api-facts); transitions are
-/// the inferred table for all until a backend's own is known.
-public enum BackendCatalogue {
-    /// Every known backend, by name.
-    public static let known: [String: BackendProfile] = {
-        let profiles = [
-            BackendProfile(name: "TMSP", isAsynchronous: true),
-            BackendProfile(name: "IOTA", isAsynchronous: false),
-            BackendProfile(name: "TMUS", isAsynchronous: false),
-            BackendProfile(name: "JASPER", isAsynchronous: false),
-            BackendProfile(name: "INTELSAT", isAsynchronous: true, statusCarrier: "terminal"),
-            BackendProfile(name: "AIRLINQ", isAsynchronous: true),
-            BackendProfile(name: "1NCE", isAsynchronous: false, requestsPerSecond: 10),
-            BackendProfile(name: "STC", isAsynchronous: true),
-            BackendProfile(name: "TURKCELL", isAsynchronous: true),
-            BackendProfile(name: "GALAXY1", isAsynchronous: true, statusCarrier: "terminal"),
-        ]
-        return Dictionary(uniqueKeysWithValues: profiles.map { ($0.name, $0) })
-    }()
+/// The backends the CMO fronts and what is known of each, in one place: the simulator, the engine, its Lua
+/// prelude and `cmo` read them from here. ``standard`` holds what the public pages say (and, where they are silent,
+/// our defaults); a backends file can override it (see `BackendCatalogue+file.swift`).
+public struct BackendCatalogue: Sendable, Equatable {
+    /// Every backend, by name.
+    public var profiles: [String: BackendProfile]
+
+    /// A catalogue of these profiles.
+    public init(_ profiles: [BackendProfile]) {
+        self.profiles = Dictionary(profiles.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })
+    }
+
+    /// The ten backends of the public pages. Which answer synchronously is confirmed (cmo-api-facts); transitions
+    /// are documented for JASPER, TMUS, TMSP and 1NCE and inferred for the others; 1NCE's 10 requests/s is
+    /// published.
+    public static let standard = BackendCatalogue([
+        BackendProfile(name: "TMSP", isAsynchronous: true, transitions: .tmsp),
+        BackendProfile(name: "IOTA", isAsynchronous: false),
+        BackendProfile(name: "TMUS", isAsynchronous: false, transitions: .tmus, terminationStatus: "PENDING_TERMINATE"),
+        BackendProfile(name: "JASPER", isAsynchronous: false, transitions: .jasper),
+        BackendProfile(name: "INTELSAT", isAsynchronous: true, statusCarrier: "terminal"),
+        BackendProfile(name: "AIRLINQ", isAsynchronous: true),
+        BackendProfile(name: "1NCE", isAsynchronous: false, transitions: .oneNCE, requestsPerSecond: 10),
+        BackendProfile(name: "STC", isAsynchronous: true),
+        BackendProfile(name: "TURKCELL", isAsynchronous: true),
+        BackendProfile(name: "GALAXY1", isAsynchronous: true, statusCarrier: "terminal"),
+    ])
+
+    /// The backends' names, sorted.
+    public var names: [String] { profiles.keys.sorted() }
 
     /// The profile of the backend named `name`, or nil for one not in the catalogue.
-    public static func profile(named name: String) -> BackendProfile? { known[name] }
+    public func profile(named name: String) -> BackendProfile? { profiles[name] }
 
     /// The profile of the backend a product id names (`JASPER-8949...` → JASPER), or nil.
-    public static func profile(forProductID id: String) -> BackendProfile? {
-        backendName(ofProductID: id).flatMap(profile(named:))
+    public func profile(forProductID id: String) -> BackendProfile? {
+        Self.backendName(ofProductID: id).flatMap(profile(named:))
     }
 
     /// The backend named by a product id: its prefix up to the first `-`.

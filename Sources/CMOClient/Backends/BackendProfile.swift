@@ -12,16 +12,21 @@ public struct BackendProfile: Sendable, Equatable {
     public var transitions: StatusTransitions
     /// Requests per second the backend is known to allow, when one is published.
     public var requestsPerSecond: Double?
+    /// The status `cmo.terminate` asks for: `TERMINATED`, or `PENDING_TERMINATE` where the backend ends a
+    /// subscription itself (TMUS).
+    public var terminationStatus: String
 
     public init(
         name: String, isAsynchronous: Bool, statusCarrier: String = "simCard",
-        transitions: StatusTransitions = .inferred, requestsPerSecond: Double? = nil
+        transitions: StatusTransitions = .inferred, terminationStatus: String = "TERMINATED",
+        requestsPerSecond: Double? = nil
     ) {
         self.name = name
         self.isAsynchronous = isAsynchronous
         self.statusCarrier = statusCarrier
         self.transitions = transitions
         self.requestsPerSecond = requestsPerSecond
+        self.terminationStatus = terminationStatus
     }
 
     /// Whether this backend's products connect through satellite terminals.

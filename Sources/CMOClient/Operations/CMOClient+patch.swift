@@ -9,7 +9,7 @@ extension CMOClient {
     /// the status on `id`'s backend (`id-simCard`, or `id-terminal` for satellite; see ``BackendCatalogue``).
     public static func subProductID(for id: String) -> String {
         if subProductSuffixes.contains(where: id.hasSuffix) { return id }
-        let carrier = BackendCatalogue.profile(forProductID: id)?.statusCarrier ?? "simCard"
+        let carrier = BackendCatalogue.standard.profile(forProductID: id)?.statusCarrier ?? "simCard"
         return "\(id)-\(carrier)"
     }
 
