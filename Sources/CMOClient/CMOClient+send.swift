@@ -64,6 +64,10 @@ extension CMOClient {
         response: HTTPOutcome?, attempts: Int
     ) -> CMOError {
         switch (reason, failure) {
+        case (.retryAfterTooLong(let wait), _):
+            return .rateLimited(
+                request: request.label, retryAfter: wait, maximumWait: configuration.retry.maximumRetryAfter,
+                response: response, attempts: attempts)
         case (.outcomeUnknown, .transport(let transport)):
             return .outcomeUnknown(request: request.label, reason: transport.summary, attempts: attempts)
         case (.outcomeUnknown, .status(let status, _)):
@@ -81,7 +85,8 @@ extension CMOClient {
 
     /// One attempt: a slot, a token, the exchange.
     private func attempt(_ request: APIRequest) async throws(CMOError) -> AttemptResult {
-        try await limiter.acquire()
+        let backend = request.backend
+        try await limiter.acquire(backend: backend, request: request.label)
         defer { limiter.release() }
         // A task cancelled while it waited for a slot sends nothing.
         if Task.isCancelled { throw CMOError.cancelled("waiting to send \(request.label)") }
@@ -105,6 +110,7 @@ extension CMOClient {
             let body = try await response.body.collect(upTo: 64 << 20)
             let outcome = HTTPOutcome(status: Int(response.status.code), headers: response.headers, body: body)
             debugLog?.response(method: request.method, url: url, outcome: outcome, elapsed: .now - started)
+            limiter.answered(backend: backend, outcome: outcome)
             return .response(outcome, token: token, sentAt: started)
         } catch {
             if Task.isCancelled { throw CMOError.cancelled("sending \(request.label)") }

@@ -5,7 +5,7 @@ import NIOCore
 /// A client of one tenant of the CMO API.
 ///
 /// It fetches and refreshes access tokens (one fetch at a time, however many requests need one), caps requests in
-/// flight and per second, retries what is safe to retry, and turns every failure into a `CMOError`. It knows nothing
+/// flight and per second (in all, and per backend as the catalogue and 429s say), retries what is safe to retry, and turns every failure into a `CMOError`. It knows nothing
 /// of Lua. Create one per configuration, share it between tasks, and call `shutdown()` when done.
 ///
 /// ```swift
@@ -58,7 +58,9 @@ public final class CMOClient: Sendable {
         }
         let metrics = ClientMetrics()
         self.metrics = metrics
-        self.limiter = RequestLimiter(limits: configuration.limits)
+        self.limiter = RequestLimiter(
+            limits: configuration.limits, backends: configuration.backends,
+            maximumWait: configuration.retry.maximumRetryAfter)
         self.baseURL = configuration.tenantBaseURL
         let debugLog = configuration.httpDebug ? HTTPDebugLog(logger: logger) : nil
         self.debugLog = debugLog

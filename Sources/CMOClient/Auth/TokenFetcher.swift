@@ -43,10 +43,13 @@ struct TokenFetcher: Sendable {
                 }
             }
             if outcome.status == 400 || outcome.status == 401 || outcome.status == 403 {
-                logger.error("token request refused", metadata: ["status": "\(outcome.status)"])
+                // Not logged above debug: the refusal is thrown to the caller, who reports it once.
+                logger.debug("token request refused", metadata: ["status": "\(outcome.status)"])
                 return .failure(
                     .init(
-                        error: .tokenRejected(status: outcome.status, problem: outcome.problem, attempts: retry.attempts),
+                        error: .tokenRejected(
+                            status: outcome.status, problem: outcome.problem, attempts: retry.attempts,
+                            correlationId: outcome.correlationId),
                         final: true))
             }
             switch retry.attemptFailed(
@@ -55,6 +58,13 @@ struct TokenFetcher: Sendable {
             case .retry(let delay):
                 logger.warning("token request failed, retrying", metadata: ["status": "\(outcome.status)"])
                 guard await sleep(delay) else { return cancelled() }
+            case .giveUp(.retryAfterTooLong(let wait)):
+                return .failure(
+                    .init(
+                        error: .rateLimited(
+                            request: "POST token", retryAfter: wait, maximumWait: configuration.retry.maximumRetryAfter,
+                            response: outcome, attempts: retry.attempts),
+                        final: false))
             case .giveUp:
                 return .failure(
                     .init(

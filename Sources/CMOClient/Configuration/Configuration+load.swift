@@ -23,7 +23,8 @@ extension Configuration {
     }
 
     /// Builds a configuration from, highest first: `overrides` (flags), the environment (`CMO_API_URL`,
-    /// `CMO_TENANT`, `CMO_AUTH_URL`, `CMO_CLIENT_ID`, `CMO_CLIENT_SECRET`, `CMO_CLIENT_SECRET_FILE`, `CMO_PROFILE`),
+    /// `CMO_TENANT`, `CMO_AUTH_URL`, `CMO_CLIENT_ID`, `CMO_CLIENT_SECRET`, `CMO_CLIENT_SECRET_FILE`, `CMO_PROFILE`,
+    /// `CMO_MAX_RETRY_WAIT`),
     /// and a profile of the configuration file.
     ///
     /// - Throws: A `.configuration` `CMOError` naming a missing setting and the three ways to give it, or saying
@@ -115,8 +116,27 @@ extension Configuration {
         let rate = overrides.requestsPerSecond ?? profile.rateLimit
         if let rate, rate <= 0 { throw CMOError.invalidSetting("rate_limit", "must be above 0") }
 
+        var retry = RetryPolicy()
+        let maxRetryWait: Double?
+        if let flag = overrides.maxRetryWait {
+            maxRetryWait = flag
+        } else if let text = env("CMO_MAX_RETRY_WAIT") {
+            guard let seconds = Double(text) else {
+                throw CMOError.invalidSetting("max_retry_wait", "expected a number of seconds, got '\(text)'")
+            }
+            maxRetryWait = seconds
+        } else {
+            maxRetryWait = profile.maxRetryWait
+        }
+        if let maxRetryWait {
+            guard maxRetryWait >= 0, maxRetryWait.isFinite else {
+                throw CMOError.invalidSetting("max_retry_wait", "must be 0 or more seconds")
+            }
+            retry.maximumRetryAfter = .milliseconds(Int64(maxRetryWait * 1000))
+        }
+
         let configuration = Configuration(
-            apiURL: apiURL, tenant: tenant, auth: auth, timeout: timeout,
+            apiURL: apiURL, tenant: tenant, auth: auth, timeout: timeout, retry: retry,
             limits: Limits(maxInFlight: maxInFlight, requestsPerSecond: rate),
             httpDebug: overrides.httpDebug ?? false
         )

@@ -21,6 +21,9 @@ public struct Configuration: Sendable {
     /// Log every request and response (line, status, timing, headers, bodies) at `debug` level, with
     /// `Authorization`, `client_secret` and `access_token` redacted.
     public var httpDebug: Bool
+    /// The backends and their known rate limits: requests naming a product are spaced by their backend's
+    /// `requestsPerSecond` (1NCE: 10), apart from other backends'.
+    public var backends: BackendCatalogue
 
     /// Creates a configuration; everything but the endpoint and credentials has a default.
     public init(
@@ -31,7 +34,8 @@ public struct Configuration: Sendable {
         retry: RetryPolicy = RetryPolicy(),
         limits: Limits = Limits(),
         monitorPolling: MonitorPolling = MonitorPolling(),
-        httpDebug: Bool = false
+        httpDebug: Bool = false,
+        backends: BackendCatalogue = .standard
     ) {
         self.apiURL = apiURL
         self.tenant = tenant
@@ -41,6 +45,7 @@ public struct Configuration: Sendable {
         self.limits = limits
         self.monitorPolling = monitorPolling
         self.httpDebug = httpDebug
+        self.backends = backends
     }
 
     /// The URL prefix of every API path: `apiURL/tenant/`.
@@ -113,7 +118,8 @@ extension Configuration {
     public struct Limits: Sendable {
         /// Requests (token requests excluded) allowed in flight at once; also the connection pool size.
         public var maxInFlight: Int
-        /// Requests started per second, spread evenly; `nil` for no limit. A 1NCE backend allows 10.
+        /// Requests started per second, spread evenly, for all backends together; `nil` for no limit. Each
+        /// backend's own limit comes from `Configuration.backends` (1NCE: 10).
         public var requestsPerSecond: Double?
 
         public init(maxInFlight: Int = 64, requestsPerSecond: Double? = nil) {

@@ -12,6 +12,7 @@ import TOMLKit
 /// client_secret_file = "~/.config/cmo/secret"
 /// rate_limit = 10                       # requests per second (optional)
 /// max_in_flight = 32                    # optional
+/// max_retry_wait = 60                   # seconds; a longer Retry-After fails the request (optional)
 /// ```
 struct ConfigurationFile: Decodable, Sendable {
     /// One profile: every key is optional.
@@ -30,13 +31,14 @@ struct ConfigurationFile: Decodable, Sendable {
         var connectTimeout: Double?
         var requestTimeout: Double?
         var tokenRefreshSkew: Double?
+        var maxRetryWait: Double?
 
         enum CodingKeys: String, CodingKey {
             case apiURL = "api_url", tenant, authURL = "auth_url", realm, clientID = "client_id"
             case clientSecret = "client_secret", clientSecretFile = "client_secret_file"
             case credentialStyle = "credential_style", scope, rateLimit = "rate_limit", maxInFlight = "max_in_flight"
             case connectTimeout = "connect_timeout", requestTimeout = "request_timeout"
-            case tokenRefreshSkew = "token_refresh_skew"
+            case tokenRefreshSkew = "token_refresh_skew", maxRetryWait = "max_retry_wait"
         }
 
         init() {}
@@ -57,6 +59,7 @@ struct ConfigurationFile: Decodable, Sendable {
             connectTimeout = try Self.number(container, .connectTimeout)
             requestTimeout = try Self.number(container, .requestTimeout)
             tokenRefreshSkew = try Self.number(container, .tokenRefreshSkew)
+            maxRetryWait = try Self.number(container, .maxRetryWait)
         }
 
         /// TOML tells integers from floats; accept either where a number of seconds or a rate is meant.

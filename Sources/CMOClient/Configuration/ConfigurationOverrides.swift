@@ -24,12 +24,14 @@ public struct ConfigurationOverrides: Sendable {
     public var maxInFlight: Int?
     /// Log HTTP traffic (redacted) at debug level.
     public var httpDebug: Bool?
+    /// The longest `Retry-After` waited out, in seconds (`--max-retry-wait`); a longer one fails the request.
+    public var maxRetryWait: Double?
 
     public init(
         apiURL: String? = nil, tenant: String? = nil, authURL: String? = nil, realm: String? = nil,
         clientID: String? = nil, clientSecretFile: String? = nil, profile: String? = nil, configFile: String? = nil,
         credentialStyle: Configuration.Auth.CredentialStyle? = nil, requestsPerSecond: Double? = nil,
-        maxInFlight: Int? = nil, httpDebug: Bool? = nil
+        maxInFlight: Int? = nil, httpDebug: Bool? = nil, maxRetryWait: Double? = nil
     ) {
         self.apiURL = apiURL
         self.tenant = tenant
@@ -43,5 +45,6 @@ public struct ConfigurationOverrides: Sendable {
         self.requestsPerSecond = requestsPerSecond
         self.maxInFlight = maxInFlight
         self.httpDebug = httpDebug
+        self.maxRetryWait = maxRetryWait
     }
 }

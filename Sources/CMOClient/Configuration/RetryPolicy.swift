@@ -1,6 +1,7 @@
 /// When a failed request is tried again, and after how long.
 ///
-/// A 429 waits for `Retry-After` (seconds or an HTTP date) when the server sends one. 500, 502, 503, 504, connection
+/// A 429 waits for `Retry-After` (seconds or an HTTP date) when the server sends one; a 429 or 503 whose
+/// `Retry-After` is longer than `maximumRetryAfter` (`--max-retry-wait`) fails at once with a `rateLimited` error. 500, 502, 503, 504, connection
 /// failures and timeouts back off exponentially with full jitter: the n-th retry waits a random time between zero and
 /// `min(maximumDelay, initialDelay × 2ⁿ⁻¹)`. Retries stop after `maximumAttempts` attempts or when the next wait
 /// would end after `maximumElapsed` since the first attempt.
@@ -13,7 +14,8 @@ public struct RetryPolicy: Sendable, Hashable {
     public var maximumDelay: Duration
     /// The longest a request may keep retrying, counted from its first attempt.
     public var maximumElapsed: Duration
-    /// The longest `Retry-After` honoured; a longer one ends the retries.
+    /// The longest `Retry-After` honoured (`--max-retry-wait`, 60 s by default); a 429 or 503 asking for longer
+    /// fails the request with a `rateLimited` error.
     public var maximumRetryAfter: Duration
 
     public init(
@@ -21,7 +23,7 @@ public struct RetryPolicy: Sendable, Hashable {
         initialDelay: Duration = .milliseconds(100),
         maximumDelay: Duration = .seconds(5),
         maximumElapsed: Duration = .seconds(60),
-        maximumRetryAfter: Duration = .seconds(30)
+        maximumRetryAfter: Duration = .seconds(60)
     ) {
         self.maximumAttempts = max(1, maximumAttempts)
         self.initialDelay = initialDelay

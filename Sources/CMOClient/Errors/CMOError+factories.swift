@@ -1,3 +1,5 @@
+import Foundation
+
 extension CMOError {
     /// A setting is missing: names it and the three ways to give it.
     static func missingSetting(_ setting: Setting, profile: String, configPath: String) -> CMOError {
@@ -18,12 +20,20 @@ extension CMOError {
         CMOError(kind: .configuration, message: "cannot use configuration file \(path): \(reason)")
     }
 
-    /// The token endpoint refused the credentials.
-    static func tokenRejected(status: Int, problem: Problem?, attempts: Int) -> CMOError {
-        let reason = problem?.explanation ?? problem?.headline ?? "the token endpoint answered \(status)"
+    /// The token endpoint refused the credentials: OAuth's `error` code and its `error_description`
+    /// (`invalid_client: Invalid client credentials`), else what a problem body says.
+    static func tokenRejected(
+        status: Int, problem: Problem?, attempts: Int, correlationId: String? = nil
+    ) -> CMOError {
+        let reason: String
+        if let code = problem?.error {
+            reason = [code, problem?.errorDescription].compactMap { $0 }.joined(separator: ": ")
+        } else {
+            reason = problem?.explanation ?? problem?.headline ?? "the token endpoint answered \(status)"
+        }
         return CMOError(
             kind: .auth, message: "token request rejected: \(reason)", status: status, problem: problem,
-            attempts: attempts, request: "POST token"
+            correlationId: correlationId, attempts: attempts, request: "POST token"
         )
     }
 
@@ -43,6 +53,24 @@ extension CMOError {
             problem: response.problem, correlationId: response.correlationId, traceId: response.traceId,
             retryable: retryable, attempts: attempts, request: request
         )
+    }
+
+    /// The API asked to wait longer than `--max-retry-wait` allows (`Retry-After` of a 429 or 503, or a wait
+    /// learned from an earlier one): the request fails at once instead of sleeping silently.
+    static func rateLimited(
+        request: String, retryAfter: Duration, maximumWait: Duration, response: HTTPOutcome?, attempts: Int,
+        now: Date = Date()
+    ) -> CMOError {
+        let retryAt = now.addingTimeInterval(retryAfter.seconds)
+        let seconds = Int64(retryAfter.seconds.rounded(.up))
+        let formatter = ISO8601DateFormatter()
+        return CMOError(
+            kind: .rateLimited,
+            message: "rate limited by the API: retry after \(seconds) s (at \(formatter.string(from: retryAt))); "
+                + "--max-retry-wait is \(Int64(maximumWait.seconds.rounded())) s",
+            status: response?.status, problem: response?.problem, correlationId: response?.correlationId,
+            traceId: response?.traceId, retryable: true, attempts: attempts, request: request,
+            retryAfter: retryAfter, retryAt: retryAt)
     }
 
     /// The transport failed and retries ran out (or the request was not safe to retry).

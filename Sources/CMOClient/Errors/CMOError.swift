@@ -1,3 +1,5 @@
+import Foundation
+
 /// Every error `CMOClient` throws.
 ///
 /// Switch on `kind`; read `status`, `problem`, `correlationId` and `traceId` for what the server said. The
@@ -7,7 +9,7 @@ public struct CMOError: Error, Sendable, CustomStringConvertible {
     public struct Kind: Sendable, Hashable, CustomStringConvertible {
         private enum Code: String, Sendable {
             case configuration, auth, http, network, timeout, outcomeUnknown, decoding, monitorFailed
-            case monitorTimeout, cancelled
+            case monitorTimeout, cancelled, rateLimited
         }
 
         private let code: Code
@@ -33,6 +35,9 @@ public struct CMOError: Error, Sendable, CustomStringConvertible {
         public static let monitorTimeout = Kind(.monitorTimeout)
         /// The task was cancelled.
         public static let cancelled = Kind(.cancelled)
+        /// The API asked to wait (`Retry-After` of a 429 or 503) longer than the client may: see `retryAfter` and
+        /// `retryAt`. Lua sees it as `rate_limited`.
+        public static let rateLimited = Kind(.rateLimited)
 
         /// The name of the kind, such as `auth` or `outcomeUnknown`.
         public var description: String { code.rawValue }
@@ -62,6 +67,10 @@ public struct CMOError: Error, Sendable, CustomStringConvertible {
     public var monitor: Monitor? { get { self[\.monitor] } set { self[\.monitor] = newValue } }
     /// The request, as `METHOD path` without query or host, when the error is about one.
     public var request: String? { get { self[\.request] } set { self[\.request] = newValue } }
+    /// For `rateLimited`: how long the API asked to wait, from when the error was made.
+    public var retryAfter: Duration? { get { self[\.retryAfter] } set { self[\.retryAfter] = newValue } }
+    /// For `rateLimited`: the wall-clock time after which the API may accept requests again.
+    public var retryAt: Date? { get { self[\.retryAt] } set { self[\.retryAt] = newValue } }
 
     /// The boxed fields (immutable: a change makes a new box).
     private final class Details: Sendable {
@@ -71,6 +80,8 @@ public struct CMOError: Error, Sendable, CustomStringConvertible {
             var traceId: String?
             var monitor: Monitor?
             var request: String?
+            var retryAfter: Duration?
+            var retryAt: Date?
         }
 
         let fields: Fields
@@ -89,7 +100,7 @@ public struct CMOError: Error, Sendable, CustomStringConvertible {
     init(
         kind: Kind, message: String, status: Int? = nil, problem: Problem? = nil, correlationId: String? = nil,
         traceId: String? = nil, retryable: Bool = false, attempts: Int = 0, monitor: Monitor? = nil,
-        request: String? = nil
+        request: String? = nil, retryAfter: Duration? = nil, retryAt: Date? = nil
     ) {
         self.kind = kind
         self.message = message
@@ -99,7 +110,8 @@ public struct CMOError: Error, Sendable, CustomStringConvertible {
         details = Details(
             Details.Fields(
                 problem: problem, correlationId: correlationId ?? problem?.correlationId,
-                traceId: traceId ?? problem?.traceId, monitor: monitor, request: request))
+                traceId: traceId ?? problem?.traceId, monitor: monitor, request: request,
+                retryAfter: retryAfter, retryAt: retryAt))
     }
 
     /// The problem's title, or the message when the server sent no problem body.
@@ -120,6 +132,14 @@ public struct CMOError: Error, Sendable, CustomStringConvertible {
         if let correlationId { parts.append("correlationId: \(correlationId)") }
         if let traceId { parts.append("traceId: \(traceId)") }
         if attempts > 1 { parts.append("attempts: \(attempts)") }
-        return parts.joined(separator: "; ")
+        // One validation problem of a 400 per line, indented under the rest.
+        let errors = problem?.errors ?? []
+        return ([parts.joined(separator: "; ")] + errors.map { "  - \($0)" }).joined(separator: "\n")
+    }
+
+    /// Whether a person must change settings or credentials before trying again: a `configuration` error, or the
+    /// token endpoint refusing the credentials (or the API refusing a fresh token). `cmo` exits 2 for these.
+    public var isConfigurationProblem: Bool {
+        kind == .configuration || (kind == .auth && !retryable)
     }
 }

@@ -1,10 +1,14 @@
+import Foundation
 import Logging
 import NIOHTTP1
 
 extension CMOClient {
     /// `GET monitor/{id}`.
-    public func monitor(id: String) async throws(CMOError) -> Monitor {
-        try await fetchMonitor(id: id).monitor
+    ///
+    /// - Parameter backend: The backend of the product the monitor is for, when known: the poll keeps that
+    ///   backend's pace (else only the global one).
+    public func monitor(id: String, backend: String? = nil) async throws(CMOError) -> Monitor {
+        try await fetchMonitor(id: id, backend: backend).monitor
     }
 
     /// Polls a monitor until it completes.
@@ -13,11 +17,13 @@ extension CMOClient {
     ///   - monitor: The monitor from `patch`, or one made with `Monitor(id:state:)`.
     ///   - timeout: How long to wait in all.
     ///   - interval: A fixed time between polls, instead of the configured growing schedule.
+    ///   - backend: The backend of the product the monitor is for: polls keep that backend's pace. When nil, the
+    ///     backend of the monitor's `sourceHref` is used once known, else polls keep only the global pace.
     /// - Returns: The completed monitor.
     /// - Throws: `CMOError` of kind `.monitorFailed` (with the reason and the monitor) when it ends `InError`,
     ///   `.monitorTimeout` when it is still running at the deadline, or a request error.
     public func awaitMonitor(
-        _ monitor: Monitor, timeout: Duration = .seconds(120), interval: Duration? = nil
+        _ monitor: Monitor, timeout: Duration = .seconds(120), interval: Duration? = nil, backend: String? = nil
     ) async throws(CMOError) -> Monitor {
         let polling =
             interval.map { Configuration.MonitorPolling(initialInterval: $0, maximumInterval: $0, multiplier: 1) }
@@ -27,7 +33,7 @@ extension CMOClient {
         var retryAfter: Duration?
         // A monitor handed in as final needs no request.
         if !monitor.state.isFinal || monitor.json.isNull {
-            (current, retryAfter) = try await fetchMonitor(id: monitor.id)
+            (current, retryAfter) = try await fetchMonitor(id: monitor.id, backend: backend ?? Self.backend(of: monitor))
         }
         while true {
             switch machine.polled(state: current.state, retryAfter: retryAfter, now: .now) {
@@ -44,16 +50,30 @@ extension CMOClient {
                 } catch {
                     throw CMOError.cancelled("waiting for monitor \(current.id)")
                 }
-                (current, retryAfter) = try await fetchMonitor(id: current.id)
+                (current, retryAfter) = try await fetchMonitor(
+                    id: current.id, backend: backend ?? Self.backend(of: current))
             }
         }
     }
 
-    private func fetchMonitor(id: String) async throws(CMOError) -> (monitor: Monitor, retryAfter: Duration?) {
+    private func fetchMonitor(id: String, backend: String?) async throws(CMOError) -> (
+        monitor: Monitor, retryAfter: Duration?
+    ) {
         let outcome = try await send(
-            APIRequest(method: .GET, path: "monitor/\(PathEncoding.encodeSegment(id))", safety: .read))
+            APIRequest(
+                method: .GET, path: "monitor/\(PathEncoding.encodeSegment(id))", safety: .read, backendHint: backend))
         var monitor = try Monitor(json: Self.object(outcome, expecting: "a monitor object"))
         if monitor.id.isEmpty { monitor.id = id }
         return (monitor, outcome.retryAfter)
+    }
+}
+
+extension CMOClient {
+    /// The backend of the product a monitor's `sourceHref` names (`.../product/TMSP-8949...-simCard` → TMSP).
+    static func backend(of monitor: Monitor) -> String? {
+        guard let href = monitor.sourceHref, let range = href.range(of: "/product/", options: .backwards) else {
+            return nil
+        }
+        return APIRequest.backend(ofPath: "product/" + href[range.upperBound...])
     }
 }

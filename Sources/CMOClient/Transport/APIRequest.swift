@@ -11,6 +11,22 @@ struct APIRequest: Sendable {
     var contentType: String?
     /// What may be repeated.
     var safety: RetryStateMachine.Safety
+    /// The backend whose pace the request keeps, when its path names none (a monitor poll for a known product).
+    var backendHint: String? = nil
+
+    /// The backend the request is for: the hint, else the prefix of the product its path names
+    /// (`product/1NCE-8988...-simCard` → `1NCE`); nil for requests about no product (a list page, find).
+    var backend: String? { backendHint ?? Self.backend(ofPath: path) }
+
+    /// The backend named by `product/<BACKEND>-...`: letters and digits before the first `-`.
+    static func backend(ofPath path: String) -> String? {
+        guard path.hasPrefix("product/") else { return nil }
+        let id = path.dropFirst("product/".count)
+        guard let dash = id.firstIndex(of: "-") else { return nil }
+        let name = id[..<dash]
+        guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else { return nil }
+        return String(name)
+    }
 
     /// `METHOD path` for errors and logs (no host, no query).
     var label: String { "\(method.rawValue) \(path)" }

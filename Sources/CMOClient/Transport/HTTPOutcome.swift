@@ -37,6 +37,11 @@ struct HTTPOutcome: Sendable {
         RetryAfter.parse(headers.first(name: "Retry-After"))
     }
 
+    /// The `X-Rate-Limit-*` headers, when present.
+    var rateLimit: RateLimitHeaders? {
+        RateLimitHeaders(headers)
+    }
+
     /// The body parsed as JSON.
     func json(expecting: String) throws(CMOError) -> JSONValue {
         guard body.readableBytes > 0 else {

@@ -2,10 +2,13 @@
 ///
 /// Pure logic: `reserve(now:)` hands out the next free start time and moves the schedule on.
 struct RateSpacing: Sendable {
-    let interval: Duration
+    /// The rate the spacing keeps.
+    private(set) var requestsPerSecond: Double
+    private(set) var interval: Duration
     private var nextFree: ContinuousClock.Instant?
 
     init(requestsPerSecond: Double) {
+        self.requestsPerSecond = requestsPerSecond
         self.interval = .nanoseconds(Int64(1e9 / requestsPerSecond))
     }
 
@@ -14,5 +17,11 @@ struct RateSpacing: Sendable {
         let start = max(now, nextFree ?? now)
         nextFree = start + interval
         return start
+    }
+
+    /// Changes the rate for the starts reserved from now on (those already handed out stand).
+    mutating func setRate(_ requestsPerSecond: Double) {
+        self.requestsPerSecond = requestsPerSecond
+        self.interval = .nanoseconds(Int64(1e9 / requestsPerSecond))
     }
 }

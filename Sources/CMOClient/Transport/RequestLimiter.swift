@@ -1,27 +1,38 @@
 import Synchronization
 
-/// Enforces `Configuration.Limits`: a cap on requests in flight and an optional even spacing of request starts.
+/// Enforces `Configuration.Limits` and the backends' pace: a cap on requests in flight, an optional even spacing of
+/// all request starts (`--rate-limit`), and the per-backend spacing and blocks of `RatePacing`.
 final class RequestLimiter: Sendable {
     private struct Locked: ~Copyable {
         var gate: InFlightGate
-        var spacing: RateSpacing?
+        var pacing: RatePacing
         var nextID = 0
         var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
     }
 
     private let locked: Mutex<Locked>
+    private let maximumWait: Duration
 
-    init(limits: Configuration.Limits) {
+    init(limits: Configuration.Limits, backends: BackendCatalogue = .standard, maximumWait: Duration = .seconds(60)) {
+        self.maximumWait = maximumWait
         self.locked = Mutex(
             Locked(
                 gate: InFlightGate(limit: limits.maxInFlight),
-                spacing: limits.requestsPerSecond.map(RateSpacing.init(requestsPerSecond:))))
+                pacing: RatePacing(
+                    globalRate: limits.requestsPerSecond, catalogue: backends, maximumWait: maximumWait)))
     }
 
-    /// Waits for a slot and for the next start time; every successful call must be paired with `release()`.
+    /// Waits for the backend's turn, a slot and the next global start time; every successful call must be paired
+    /// with `release()`.
     ///
-    /// A request waiting for a slot is not cancellable: slots free up as soon as running requests end.
-    func acquire() async throws(CMOError) {
+    /// The backend's turn comes first, before a slot is taken: requests waiting on a slow backend hold no slot, so
+    /// requests for other backends pass them. A request waiting for a slot is not cancellable: slots free up as
+    /// soon as running requests end.
+    ///
+    /// - Throws: `rateLimited` (nothing sent) when the API asked to wait longer than `maximumWait` for this
+    ///   backend or for all; `cancelled`.
+    func acquire(backend: String? = nil, request: String = "request") async throws(CMOError) {
+        try await waitForBackend(backend, request: request)
         let admitted = locked.withLock { locked in
             locked.gate.waiting == 0 && locked.gate.inFlight < locked.gate.limit
                 && locked.gate.enter(id: -1) == .proceed
@@ -39,7 +50,7 @@ final class RequestLimiter: Sendable {
                 if proceed { continuation.resume() }
             }
         }
-        let start = locked.withLock { locked in locked.spacing?.reserve(now: .now) }
+        let start = locked.withLock { locked in locked.pacing.reserveGlobal(now: .now) }
         if let start, start > .now {
             do {
                 try await Task.sleep(until: start, clock: .continuous)
@@ -48,6 +59,49 @@ final class RequestLimiter: Sendable {
                 throw CMOError.cancelled("waiting for the request rate limit")
             }
         }
+    }
+
+    /// Waits until the backend's lane lets the request start, and for any block learned meanwhile.
+    private func waitForBackend(_ backend: String?, request: String) async throws(CMOError) {
+        var decision = locked.withLock { locked in locked.pacing.reserve(backend: backend, now: .now) }
+        while true {
+            let until: ContinuousClock.Instant
+            switch decision {
+            case .refuse(let wait):
+                throw CMOError.rateLimited(
+                    request: request, retryAfter: wait, maximumWait: maximumWait, response: nil, attempts: 0)
+            case .start(let at):
+                until = at
+            }
+            if until > .now {
+                do {
+                    try await Task.sleep(until: until, clock: .continuous)
+                } catch {
+                    throw CMOError.cancelled("waiting for the rate limit of \(backend ?? "the API")")
+                }
+            }
+            // A 429 or an exhausted window may have blocked the lane while this request slept.
+            let now = ContinuousClock.now
+            guard let blocked = locked.withLock({ locked in locked.pacing.blocked(backend: backend, now: now) })
+            else { return }
+            decision = blocked - now > maximumWait ? .refuse(retryAfter: blocked - now) : .start(at: blocked)
+        }
+    }
+
+    /// Learns from an answer to a request of `backend`: 429s and `X-Rate-Limit-*` headers.
+    func answered(backend: String?, outcome: HTTPOutcome) {
+        let rateLimit = outcome.rateLimit
+        guard outcome.status == 429 || rateLimit != nil else { return }
+        let retryAfter = outcome.retryAfter
+        locked.withLock { locked in
+            locked.pacing.answered(
+                backend: backend, status: outcome.status, retryAfter: retryAfter, rateLimit: rateLimit, now: .now)
+        }
+    }
+
+    /// The requests per second `backend` is held to now (the catalogue's, lowered by 429s), nil when unlimited.
+    func rate(backend: String) -> Double? {
+        locked.withLock { locked in locked.pacing.rate(backend: backend) }
     }
 
     /// Frees the slot taken by `acquire()`.

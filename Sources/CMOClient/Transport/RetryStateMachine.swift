@@ -35,8 +35,10 @@ struct RetryStateMachine: Sendable {
         case outcomeUnknown
         /// Out of attempts.
         case attemptsExhausted
-        /// The next wait would run past the policy's elapsed-time limit (or a `Retry-After` is too long).
+        /// The next wait would run past the policy's elapsed-time limit.
         case timeExhausted
+        /// A 429 or 503 asked to wait (`Retry-After`) longer than the policy's `maximumRetryAfter`.
+        case retryAfterTooLong(Duration)
     }
 
     let policy: RetryPolicy
@@ -78,11 +80,23 @@ struct RetryStateMachine: Sendable {
             if transport.stage == .maybeSent { return .giveUp(.outcomeUnknown) }
         }
 
+        // The server said when to come back, and it is later than the caller accepts to wait: fail now, saying so.
+        if case .status(let status, let retryAfter?) = failure, status == 429 || status == 503,
+            retryAfter > policy.maximumRetryAfter
+        {
+            return .giveUp(.retryAfterTooLong(retryAfter))
+        }
+
         guard attempts < policy.maximumAttempts else { return .giveUp(.attemptsExhausted) }
 
         let delay: Duration
+        // A wait the server asked for may run up to `maximumRetryAfter` past the start, even when that is longer
+        // than `maximumElapsed` (a `--max-retry-wait` of 300 s is honoured).
+        var elapsedLimit = policy.maximumElapsed
+        if case .status(_, let retryAfter?) = failure, retryAfter <= policy.maximumRetryAfter {
+            elapsedLimit = max(elapsedLimit, policy.maximumRetryAfter + policy.maximumDelay)
+        }
         if case .status(429, let retryAfter?) = failure {
-            guard retryAfter <= policy.maximumRetryAfter else { return .giveUp(.timeExhausted) }
             // A little jitter on top keeps many waiting requests from returning in the same instant.
             let spread = policy.backoff(retry: 1, using: &generator)
             delay = retryAfter + spread
@@ -91,7 +105,7 @@ struct RetryStateMachine: Sendable {
         } else {
             delay = policy.backoff(retry: attempts, using: &generator)
         }
-        guard now + delay <= start + policy.maximumElapsed else { return .giveUp(.timeExhausted) }
+        guard now + delay <= start + elapsedLimit else { return .giveUp(.timeExhausted) }
         return .retry(after: delay)
     }
 }

@@ -38,6 +38,14 @@ struct ConnectionOptions: ParsableArguments {
     @Option(name: .customLong("max-in-flight"), help: "Requests in flight at most (default: 64).")
     var maxInFlight: Int?
 
+    @Option(
+        name: .customLong("max-retry-wait"),
+        help: ArgumentHelp(
+            "Longest Retry-After to wait out, in seconds (default: 60, $CMO_MAX_RETRY_WAIT); a longer one fails "
+                + "the request with a rate_limited error.",
+            valueName: "seconds"))
+    var maxRetryWait: Double?
+
     @Flag(
         name: .customLong("http-debug"),
         help: "Log every request and response to stderr (secrets redacted).")
@@ -49,7 +57,7 @@ struct ConnectionOptions: ParsableArguments {
             apiURL: apiURL, tenant: tenant, authURL: authURL, realm: realm, clientID: clientID,
             clientSecretFile: clientSecretFile, profile: profile, configFile: configFile,
             credentialStyle: credentialStyle, requestsPerSecond: rateLimit, maxInFlight: maxInFlight,
-            httpDebug: httpDebug)
+            httpDebug: httpDebug, maxRetryWait: maxRetryWait)
     }
 }
 
