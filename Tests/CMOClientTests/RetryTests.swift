@@ -80,7 +80,7 @@ import Testing
         machine.attemptStarted()
         #expect(
             machine.attemptFailed(.status(429, retryAfter: .seconds(3600)), now: t0, using: &generator)
-                == .giveUp(.timeExhausted))
+                == .giveUp(.retryAfterTooLong(.seconds(3600))))
     }
 
     @Test func elapsedTimeCapsRetries() {
