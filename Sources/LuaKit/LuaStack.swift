@@ -166,6 +166,29 @@ public struct LuaStack {
         state.hostAllocations { lua_setglobal(L, name) }
     }
 
+    /// Sets `table[key] = value` without metamethods, where the key is below the value on top; pops both.
+    public func rawSet(in table: Int32) {
+        let table = lua_absindex(L, table)
+        state.hostAllocations { lua_rawset(L, table) }
+    }
+
+    /// Pops the table on top and makes it the metatable of the value at `index`.
+    public func setMetatable(of index: Int32) {
+        let index = lua_absindex(L, index)
+        lua_setmetatable(L, index)
+    }
+
+    /// Pushes the registry's field `name` (a host's named slot) and returns its type.
+    @discardableResult
+    public func pushRegistryField(_ name: String) -> LuaType {
+        LuaType(rawValue: state.hostAllocations { lua_getfield(L, clua_registryindex(), name) }) ?? .none
+    }
+
+    /// Pops the value on top into the registry's field `name`.
+    public func setRegistryField(_ name: String) {
+        state.hostAllocations { lua_setfield(L, clua_registryindex(), name) }
+    }
+
     /// Pushes a registry value by reference.
     public func pushReference(_ reference: Int32) {
         lua_rawgeti(L, clua_registryindex(), lua_Integer(reference))

@@ -152,10 +152,47 @@ function cmo.activate(id, opts) end
 ---@return cmo.StatusOutcome
 function cmo.suspend(id, opts) end
 
----The simCard sub-product of a bundle (or the argument when it is one).
+---`cmo.set_status(id, status, opts)` with the backend's termination status: TERMINATED, or PENDING_TERMINATE
+---on TMUS (which ends the subscription itself).
+---@param id string|table
+---@param opts? cmo.StatusOptions
+---@return cmo.StatusOutcome
+function cmo.terminate(id, opts) end
+
+---A product's consumption, flat: bytes as integers, SMS as a count, voice in seconds. Figures the backend does not
+---report are nil (only TMSP reports SMS, voice, the last day and a data limit).
+---@class cmo.Usage
+---@field id string the usage sub-product's id
+---@field period_start? string
+---@field period_end? string
+---@field data_bytes? integer data used this billing period
+---@field data_limit_bytes? integer
+---@field sms? integer
+---@field voice_seconds? integer
+---@field last_day_data_bytes? integer
+---@field last_day_sms? integer
+---@field last_day_voice_seconds? integer
+
+---Reads the product's usage sub-product (`-usageVolume-data`).
+---@param id string|table a product id or a product table
+---@return cmo.Usage
+function cmo.usage(id) end
+
+---The simCard sub-product of a bundle (or the argument when it is one); nil for a satellite bundle. Raises for
+---a listing row (summary or projection), which has no sub-products.
 ---@param product table
 ---@return table?
 function cmo.sim(product) end
+
+---The terminal sub-product of a satellite bundle (or the argument when it is one); nil for a cellular bundle.
+---@param product table
+---@return table?
+function cmo.terminal(product) end
+
+---A satellite terminal's serial number (bundle, terminal, summary, or from the id); nil for a cellular product.
+---@param product table
+---@return string?
+function cmo.serial(product) end
 
 ---The `value` of the characteristic `name` of a product or sub-product.
 ---@param t table
@@ -163,12 +200,12 @@ function cmo.sim(product) end
 ---@return any
 function cmo.characteristic(t, name) end
 
----The ICCID of a bundle or sub-product.
+---The ICCID of a bundle, sub-product, listing summary or projection (from the id); nil for a satellite product.
 ---@param product table
 ---@return string?
 function cmo.iccid(product) end
 
----The backend: the `SYSTEM` characteristic, else the id's prefix.
+---The backend: the `SYSTEM` characteristic or `system` field, else the id's prefix.
 ---@param product table|string
 ---@return string?
 function cmo.backend(product) end

@@ -19,15 +19,24 @@ extension JSONValue {
         self["productRelationship"]?.arrayValue?.lazy.compactMap { $0["product"] }.first { $0["id"]?.stringValue == id }
     }
 
-    /// The ICCID: the `ICCID` characteristic of this sub-product or of the bundle's simCard.
+    /// The ICCID: the `ICCID` characteristic of this sub-product or of the bundle's simCard, or a listing
+    /// summary's `ICCID` field.
     public var iccid: String? {
-        if let value = characteristic("ICCID")?.stringValue { return value }
+        if let value = characteristic("ICCID")?.stringValue ?? self["ICCID"]?.stringValue { return value }
         return bundledProduct(suffix: "simCard")?.characteristic("ICCID")?.stringValue
     }
 
-    /// The backend: the `SYSTEM` characteristic, else the id's prefix (`JASPER-8949...` → `JASPER`).
+    /// A satellite terminal's serial number: the `serialNumber` characteristic of the terminal (this entity or the
+    /// bundle's), or a listing summary's `serialNumber` field.
+    public var terminalSerialNumber: String? {
+        if let value = characteristic("serialNumber")?.stringValue ?? self["serialNumber"]?.stringValue { return value }
+        return bundledProduct(suffix: "terminal")?.characteristic("serialNumber")?.stringValue
+    }
+
+    /// The backend: the `SYSTEM` characteristic (a satellite bundle's lowercase `system` field, a summary's
+    /// `system`), else the id's prefix (`JASPER-8949...` → `JASPER`).
     public var backend: String? {
-        if let system = characteristic("SYSTEM")?.stringValue { return system }
+        if let system = characteristic("SYSTEM")?.stringValue ?? self["system"]?.stringValue { return system }
         guard let id = self["id"]?.stringValue, let dash = id.firstIndex(of: "-") else { return nil }
         return String(id[..<dash])
     }
@@ -48,8 +57,8 @@ extension JSONValue {
         statusCarrier?["status"]?.stringValue ?? self["status"]?.stringValue
     }
 
-    /// The ICCID, or a satellite terminal's serial number.
+    /// The ICCID, or a satellite terminal's serial number: what reports identify a product by.
     public var iccidOrSerial: String? {
-        iccid ?? statusCarrier?.characteristic("terminalSN")?.stringValue
+        iccid ?? terminalSerialNumber
     }
 }

@@ -23,5 +23,12 @@ extension CMOModule {
         stack.setField("_backends", in: -2)
         stack.pop()
         _ = try state.execute(String(decoding: PackageResources.prelude_lua, as: UTF8.self), chunkName: "=(cmo)")
+        // The outcome metatable leaves the script's reach for the registry (see ChangeResult.push).
+        stack.pushGlobal("cmo")
+        stack.pushField("_outcome_meta", of: -1)
+        stack.setRegistryField(ChangeResult.outcomeMetatableKey)
+        stack.pushNil()
+        stack.setField("_outcome_meta", in: -2)
+        stack.pop()
     }
 }

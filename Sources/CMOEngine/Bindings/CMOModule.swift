@@ -13,8 +13,9 @@ import LuaKit
 /// - `cmo.patch(id, ops [, {wait=false, timeout=120}]) -> result`
 /// - `cmo.await_monitor(monitor_or_id [, {timeout=120, interval=}]) -> monitor`
 /// - `cmo.set_status(id_or_product, status [, {wait=true, timeout=120, only_if=}]) -> outcome`
-/// - `cmo.activate(id_or_product [, opts]) -> outcome`, `cmo.suspend(...)`: `set_status` with
-///   a fixed status
+/// - `cmo.activate(id_or_product [, opts]) -> outcome`, `cmo.suspend(...)`, `cmo.terminate(...)`: `set_status`
+///   with ACTIVE, SUSPENDED, or the backend's termination status (TERMINATED; PENDING_TERMINATE on TMUS)
+/// - `cmo.usage(id_or_product) -> usage`: the product's consumption, flat (see ``UsageReport``)
 /// - `cmo.log.info|warn|error(message [, fields])`, `cmo.now() -> seconds`, `cmo.input(name) -> rows or lines`
 /// - `cmo.dry_run` (boolean), `cmo.vars` (table)
 struct CMOModule {
@@ -54,6 +55,14 @@ struct CMOModule {
                 return try call.suspend(.async {
                     let product = try await operations.product(id: id)
                     return LuaResults { $0.push(product); return 1 }
+                })
+            },
+            "usage": { call in
+                let (id, _) = try Self.changeSubject(call, 1)
+                let client = try requireClient().client
+                return try call.suspend(.async {
+                    let report = try await client.usage(id: id)
+                    return LuaResults { $0.push(report.luaValue); return 1 }
                 })
             },
             "find": { call in
@@ -111,8 +120,11 @@ struct CMOModule {
             },
             "await_monitor": { call in try awaitMonitor(&call) },
         ]
-        for (name, fixed) in [("set_status", nil), ("activate", "ACTIVE"), ("suspend", "SUSPENDED")] as [(String, String?)] {
-            functions[name] = { call in try setStatus(&call, fixed: fixed) }
+        functions["set_status"] = { call in try setStatus(&call, target: nil) }
+        functions["activate"] = { call in try setStatus(&call, target: { _ in "ACTIVE" }) }
+        functions["suspend"] = { call in try setStatus(&call, target: { _ in "SUSPENDED" }) }
+        functions["terminate"] = { call in
+            try setStatus(&call, target: { id in BackendCatalogue.standard.profile(forProductID: id)?.terminationStatus ?? "TERMINATED" })
         }
         return functions
     }
@@ -240,9 +252,10 @@ struct CMOModule {
             onRow: operations.noteListed)
     }
 
-    private func setStatus(_ call: inout LuaCall, fixed: String?) throws -> LuaReturn {
+    /// `set_status` (the target is argument 2) and the helpers whose target follows from the product id.
+    private func setStatus(_ call: inout LuaCall, target fixed: ((String) -> String)?) throws -> LuaReturn {
         let (id, knownStatus) = try Self.changeSubject(call, 1)
-        let target = try fixed ?? call.string(2)
+        let target = try fixed?(id) ?? call.string(2)
         let optionsPosition: Int32 = fixed == nil ? 3 : 2
         let options = try call.options(optionsPosition, allowed: ["wait", "timeout", "only_if"])
         let wait = try options.boolean("wait") ?? true

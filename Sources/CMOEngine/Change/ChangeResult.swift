@@ -31,15 +31,31 @@ struct ChangeResult: Sendable {
         return Self.push(fields, monitor: monitor, product: product, on: stack)
     }
 
-    /// Pushes a result table: `fields`, plus `monitor` and `product` (pushed straight from its JSON). Returns 1.
+    /// The registry field holding the prelude's outcome metatable (`Lua/prelude.lua`).
+    static let outcomeMetatableKey = "cmo.outcome_meta"
+
+    /// Pushes a result table: `fields`, plus `monitor` and `product`. Returns 1.
+    ///
+    /// The product stays JSON text until the script reads `product` (the prelude's outcome metatable decodes it
+    /// then): a script that keeps every outcome of a 10,000-SIM run would otherwise hold 10,000 decoded
+    /// sub-products, about 2.5 KiB each.
     static func push(_ fields: [String: LuaValue], monitor: Monitor?, product: JSONValue?, on stack: LuaStack) -> Int32 {
         var fields = fields
         if let monitor { fields["monitor"] = monitor.luaValue }
         stack.push(LuaValue.object(fields))
-        if let product {
+        guard let product else { return 1 }
+        guard stack.pushRegistryField(outcomeMetatableKey) == .table else {
+            stack.pop()
             stack.push(product)
             stack.setField("product", in: -2)
+            return 1
         }
+        stack.pushField("deferred", of: -1)
+        stack.pushCopy(of: -3)
+        stack.push(product.serialized())
+        stack.rawSet(in: -3)
+        stack.pop()
+        stack.setMetatable(of: -2)
         return 1
     }
 }

@@ -23,39 +23,99 @@ function cmo.characteristic(t, name)
   return nil
 end
 
-function cmo.sim(product)
-  check(1, "sim", product, "table")
-  if product["@type"] == "simCard" then return product end
-  for _, relation in ipairs(product.productRelationship or {}) do
+-- Product tables come in three shapes: a bundle (`cmo.product`, sub-products in productRelationship), a listing
+-- summary (`cmo.list` without fields: id, status, connectivityType, relatedParty, ICCID or serialNumber, system)
+-- and a projection (`cmo.list{fields=...}`: what was asked for). The helpers read all three; where a shape cannot
+-- answer, they say so.
+local function describe(t)
+  return type(t.id) == "string" and t.id or "the product table"
+end
+
+local function sub_product(product, fname, suffix)
+  if product["@type"] == suffix or (type(product.id) == "string" and product.id:sub(-#suffix - 1) == "-" .. suffix) then
+    return product
+  end
+  local relations = product.productRelationship
+  if type(relations) ~= "table" then
+    error(("cmo.%s: %s has no sub-products (a listing row, not a bundle): read it with cmo.product(id)")
+      :format(fname, describe(product)), 3)
+  end
+  for _, relation in ipairs(relations) do
     local sub = relation.product
-    if type(sub) == "table" and (sub["@type"] == "simCard" or (type(sub.id) == "string" and sub.id:sub(-8) == "-simCard")) then
+    if type(sub) == "table" and (sub["@type"] == suffix or (type(sub.id) == "string" and sub.id:sub(-#suffix - 1) == "-" .. suffix)) then
       return sub
     end
   end
   return nil
 end
 
+function cmo.sim(product)
+  check(1, "sim", product, "table")
+  return sub_product(product, "sim", "simCard")
+end
+
+function cmo.terminal(product)
+  check(1, "terminal", product, "table")
+  return sub_product(product, "terminal", "terminal")
+end
+
+local function backend_of(product)
+  if type(product) == "string" then return product:match("^([^-]+)-") end
+  local system = cmo.characteristic(product, "SYSTEM") or product.system
+  if type(system) == "string" then return system end
+  return type(product.id) == "string" and product.id:match("^([^-]+)-") or nil
+end
+
+local function is_satellite(product)
+  local backend = BACKENDS[backend_of(product) or ""]
+  if backend then return backend.carrier == "terminal" end
+  return product.connectivityType == "SATELLITE"
+end
+
+-- The identifier after the backend prefix of a product id (`JASPER-8949...` -> `8949...`).
+local function id_tail(product)
+  return type(product.id) == "string" and product.id:match("^[^-]+%-(%d+)") or nil
+end
+
+local function identifier(product, fname, field, satellite)
+  local own = cmo.characteristic(product, field) or product[field]
+  if own ~= nil then return own end
+  if type(product.productRelationship) == "table" then
+    local sub = sub_product(product, fname, satellite and "terminal" or "simCard")
+    return sub and cmo.characteristic(sub, field) or nil
+  end
+  if product.id == nil then
+    error(("cmo.%s: the table has neither %s nor an id"):format(fname, field), 3)
+  end
+  return id_tail(product)
+end
+
 function cmo.iccid(product)
   check(1, "iccid", product, "table")
-  local own = cmo.characteristic(product, "ICCID")
-  if own then return own end
-  local sim = cmo.sim(product)
-  return sim and cmo.characteristic(sim, "ICCID") or nil
+  if is_satellite(product) then return nil end
+  return identifier(product, "iccid", "ICCID", false)
+end
+
+function cmo.serial(product)
+  check(1, "serial", product, "table")
+  if not is_satellite(product) then return nil end
+  return identifier(product, "serial", "serialNumber", true)
 end
 
 function cmo.backend(product)
-  if type(product) == "string" then return product:match("^([^-]+)-") end
-  check(1, "backend", product, "table")
-  local system = cmo.characteristic(product, "SYSTEM")
-  if system then return system end
-  return type(product.id) == "string" and product.id:match("^([^-]+)-") or nil
+  if type(product) ~= "string" then check(1, "backend", product, "table") end
+  local backend = backend_of(product)
+  if backend == nil and type(product) == "table" then
+    error(("cmo.backend: %s has no SYSTEM characteristic, system field or id"):format(describe(product)), 2)
+  end
+  return backend
 end
 
 function cmo.is_async(product)
   if type(product) ~= "string" and type(product) ~= "table" then
     error(("bad argument #1 to 'is_async' (table or string expected, got %s)"):format(type(product)), 2)
   end
-  local backend = BACKENDS[cmo.backend(product) or ""]
+  local backend = BACKENDS[backend_of(product) or ""]
   return backend ~= nil and backend.async == true
 end
 
@@ -84,4 +144,31 @@ function cmo.input(name)
     if line ~= "" then lines[#lines + 1] = line end
   end
   return lines
+end
+
+-- A change's outcome keeps the product the server sent as JSON text until the script reads `outcome.product`:
+-- a run that keeps 10,000 outcomes holds 10,000 strings, not 10,000 decoded tables. The host moves this
+-- metatable to its registry and sets it on each outcome that has a product, after putting the text in `deferred`.
+do
+  local decode, rawset, next = json.decode, rawset, next
+  local deferred = setmetatable({}, { __mode = "k" })
+  local function materialize(t)
+    local text = deferred[t]
+    if text == nil then return nil end
+    deferred[t] = nil
+    local value = decode(text)
+    rawset(t, "product", value)
+    return value
+  end
+  cmo._outcome_meta = {
+    deferred = deferred,
+    __index = function(t, key)
+      if key == "product" then return materialize(t) end
+      return nil
+    end,
+    __pairs = function(t)
+      materialize(t)
+      return next, t, nil
+    end,
+  }
 end
