@@ -62,6 +62,7 @@ let package = Package(
         .target(
             name: "CMOSimulator",
             dependencies: [
+                "CMOClient",  // BackendCatalogue: the one table of backends, statuses and transitions
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -1,3 +1,5 @@
+import CMOClient
+
 /// A read-only view of one product of the fleet, for tests.
 public struct SimulatedProduct: Sendable, Hashable {
     /// The bundle id, e.g. `JASPER-8949201234567890123`.
@@ -10,21 +12,20 @@ public struct SimulatedProduct: Sendable, Hashable {
     /// ICCID (cellular) or terminal serial number (satellite).
     public var identifier: String
     public var simNotes: String
-
-    /// Whether a status change answers 202 with a monitor.
-    public var isAsynchronous: Bool { backend.isAsynchronous }
+    /// Whether a status change answers 202 with a monitor (from the simulator's backend catalogue).
+    public var isAsynchronous: Bool
 }
 
 extension CMOSimulator {
     /// Every product, in list order, as it is now.
     public var products: [SimulatedProduct] {
-        store.read(now: SimulatorResponder.nowMillis()) { fleet in fleet.products.map(SimulatedProduct.init) }
+        store.read(now: SimulatorResponder.nowMillis()) { fleet in fleet.products.map { SimulatedProduct($0, rules: fleet.rules) } }
     }
 
     /// One product by bundle id.
     public func product(id: String) -> SimulatedProduct? {
         store.read(now: SimulatorResponder.nowMillis()) { fleet in
-            fleet.position(ofProduct: id).map { SimulatedProduct(fleet.products[$0]) }
+            fleet.position(ofProduct: id).map { SimulatedProduct(fleet.products[$0], rules: fleet.rules) }
         }
     }
 
@@ -41,7 +42,7 @@ extension CMOSimulator {
 }
 
 extension SimulatedProduct {
-    init(_ product: Product) {
+    init(_ product: Product, rules: FleetState.Rules) {
         self.init(
             id: product.id,
             statusSubProductID: product.statusSubProductID,
@@ -49,7 +50,8 @@ extension SimulatedProduct {
             connectivityType: product.connectivityType,
             status: product.status,
             identifier: product.identifier,
-            simNotes: product.characteristic("simNotes") ?? ""
+            simNotes: product.characteristic("simNotes") ?? "",
+            isAsynchronous: rules.profile(of: product.backend).isAsynchronous
         )
     }
 }

@@ -1,3 +1,4 @@
+import CMOClient
 import Testing
 
 @testable import CMOSimulator
@@ -49,23 +50,58 @@ import Testing
     @Test func fleetMixesBackendsStatusesAndASatelliteShare() {
         var generator = FleetGenerator(seed: 5)
         let fleet = generator.makeFleet(count: 1000)
-        let backends = Set(fleet.map(\.backend))
-        #expect(backends == [.jasper, .tmus, .oneNCE, .tmsp, .intelsat])
-        #expect(Set(fleet.map(\.status)) == ["INACTIVE", "ACTIVE", "SUSPENDED", "BLOCKED"])
+        let backends = Set(fleet.map(\.backend.rawValue))
+        #expect(backends == Set(BackendCatalogue.standard.names))
         let satellites = fleet.filter { $0.connectivityType == .satellite }
         #expect(satellites.count > 50)
-        #expect(satellites.allSatisfy { $0.subProducts == [.terminal, .usageVolumeData] && $0.id.hasPrefix("INTELSAT-") })
-        #expect(fleet.contains { $0.backend.isAsynchronous } && fleet.contains { !$0.backend.isAsynchronous })
+        #expect(satellites.allSatisfy {
+            $0.subProducts == [.terminal, .usageVolumeData] && ($0.id.hasPrefix("INTELSAT-") || $0.id.hasPrefix("GALAXY1-"))
+        })
+        let asynchronous = fleet.map { BackendCatalogue.standard.profile(named: $0.backend.rawValue)?.isAsynchronous }
+        #expect(asynchronous.contains(true) && asynchronous.contains(false) && !asynchronous.contains(nil))
+        // INACTIVE cellular SIMs stay plentiful on synchronous and asynchronous backends (the benchmarks activate them).
+        let inactive = fleet.filter { $0.status == "INACTIVE" && $0.connectivityType == .cellular }
+        let inactiveAsync = inactive.filter { BackendCatalogue.standard.profile(named: $0.backend.rawValue)?.isAsynchronous == true }
+        #expect(inactive.count > 250 && inactiveAsync.count > 100 && inactive.count - inactiveAsync.count > 100)
+    }
+
+    @Test func statusesAreThoseOfEachBackend() throws {
+        var generator = FleetGenerator(seed: 8)
+        let fleet = generator.makeFleet(count: 3000)
+        for name in BackendCatalogue.standard.names {
+            let profile = try #require(BackendCatalogue.standard.profile(named: name))
+            let allowed = Set(FleetGenerator.statuses(of: profile).map(\.0))
+            let seen = Set(fleet.filter { $0.backend.rawValue == name }.map(\.status))
+            #expect(!seen.isEmpty && seen.isSubset(of: allowed), "\(name): \(seen.sorted()) not within \(allowed.sorted())")
+        }
+        #expect(Set(fleet.filter { $0.backend == .oneNCE }.map(\.status)) == ["ACTIVE", "SUSPENDED"])
+        #expect(Set(fleet.filter { $0.backend == .jasper }.map(\.status)).isSuperset(of: ["CREATED", "INVENTORY", "INACTIVE"]))
+        #expect(!fleet.contains { $0.backend == .jasper && $0.status == "BLOCKED" })
+        #expect(fleet.contains { $0.backend == .tmus && $0.status == "BLOCKED" })
+        // The overall mix: about a third INACTIVE, two fifths ACTIVE.
+        let inactiveShare = Double(fleet.filter { $0.status == "INACTIVE" }.count) / Double(fleet.count)
+        let activeShare = Double(fleet.filter { $0.status == "ACTIVE" }.count) / Double(fleet.count)
+        #expect((0.25...0.40).contains(inactiveShare) && (0.35...0.55).contains(activeShare), "\(inactiveShare) \(activeShare)")
+    }
+
+    @Test func aBackendAddedByAFileGetsProducts() throws {
+        let catalogue = try BackendCatalogue.standard.overridden(byTOML: "[backends.ACME]\nasynchronous = true\n")
+        var generator = FleetGenerator(seed: 5, backends: catalogue)
+        #expect(generator.makeFleet(count: 1000).contains { $0.backend.rawValue == "ACME" })
     }
 
     @Test func datesAreISO8601WithMilliseconds() {
         var generator = FleetGenerator(seed: 6)
-        for product in generator.makeFleet(count: 100) {
-            for name in ["dateAdded", "dateUpdated"] {
+        for product in generator.makeFleet(count: 200) {
+            let names = product.connectivityType == .cellular ? ["dateAdded", "dateUpdated"] : ["lastUpdated"]
+            for name in names {
                 let value = product.characteristic(name) ?? ""
                 #expect(value.count == 24 && value.hasSuffix("Z") && value.dropFirst(10).first == "T", "\(name)=\(value)")
+                #expect(Timestamp.parse(value).map { Timestamp.iso8601(millis: $0) } == value)
             }
-            #expect((product.characteristic("dateActivated") ?? "").isEmpty == (product.status == "INACTIVE"))
+            if product.connectivityType == .cellular {
+                #expect((product.characteristic("dateActivated") ?? "").isEmpty == ["INACTIVE", "CREATED", "INVENTORY"].contains(product.status))
+            }
         }
     }
 

@@ -33,12 +33,28 @@ import Testing
         }
     }
 
-    @Test func withoutFieldsEntitiesAreFullBundles() async throws {
+    @Test func withoutFieldsEntitiesAreSummaries() async throws {
         try await SimulatorHarness.with { h in
-            let result = try await h.get("product?pageSize=2", token: try await h.token())
+            let products = h.sim.products
+            let cellular = try #require(products.firstIndex { $0.connectivityType == .cellular })
+            let satellite = try #require(products.firstIndex { $0.connectivityType == .satellite })
+            let result = try await h.get("product?pageSize=100", token: try await h.token())
             let entities = try #require(result.json["entities"] as? [[String: Any]])
-            #expect(entities.count == 2)
-            #expect(entities.allSatisfy { $0["@type"] as? String == "IoTConnection" && $0["productRelationship"] is [Any] })
+            #expect(entities.count == 100)
+            for index in [cellular, satellite] {
+                let product = products[index]
+                let identifierKey = product.connectivityType == .cellular ? "ICCID" : "serialNumber"
+                try ShapeMatcher.expect(entities[index], matches: """
+                    {"id": "\(product.id)", "href": "\(h.tenantURL)/product/\(product.id)", "status": "\(product.status)",
+                     "connectivityType": "\(product.connectivityType.rawValue)",
+                     "relatedParty": [{"id": "<digits>", "name": "<string>", "role": "customer"}],
+                     "\(identifierKey)": "\(product.identifier)", "system": "\(product.backend.rawValue)"}
+                    """)
+            }
+            // The members come in this order.
+            let first = products[0]
+            #expect(result.text.hasPrefix(#"{"entities":[{"id":"\#(first.id)","href":""#))
+            #expect(result.text.contains(#"}],"\#(first.connectivityType == .cellular ? "ICCID" : "serialNumber")":"\#(first.identifier)","system":"\#(first.backend.rawValue)"}"#))
         }
     }
 

@@ -12,12 +12,15 @@ public struct BackendCatalogue: Sendable, Equatable {
 
     /// The ten backends of the public pages. Which answer synchronously is confirmed (cmo-api-facts); transitions
     /// are documented for JASPER, TMUS, TMSP and 1NCE and inferred for the others; 1NCE's 10 requests/s is
-    /// published.
+    /// published; only Jasper lets product offering, communication plan and modem id be changed.
     public static let standard = BackendCatalogue([
         BackendProfile(name: "TMSP", isAsynchronous: true, transitions: .tmsp),
         BackendProfile(name: "IOTA", isAsynchronous: false),
         BackendProfile(name: "TMUS", isAsynchronous: false, transitions: .tmus, terminationStatus: "PENDING_TERMINATE"),
-        BackendProfile(name: "JASPER", isAsynchronous: false, transitions: .jasper),
+        BackendProfile(
+            name: "JASPER", isAsynchronous: false, transitions: .jasper,
+            writableCharacteristics: ["simNotes", "productOffering", "communicationPlan", "modemId"]
+        ),
         BackendProfile(name: "INTELSAT", isAsynchronous: true, statusCarrier: "terminal"),
         BackendProfile(name: "AIRLINQ", isAsynchronous: true),
         BackendProfile(name: "1NCE", isAsynchronous: false, transitions: .oneNCE, requestsPerSecond: 10),

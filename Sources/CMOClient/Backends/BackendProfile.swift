@@ -15,11 +15,14 @@ public struct BackendProfile: Sendable, Equatable {
     /// The status `cmo.terminate` asks for: `TERMINATED`, or `PENDING_TERMINATE` where the backend ends a
     /// subscription itself (TMUS).
     public var terminationStatus: String
+    /// The characteristics a PATCH may replace besides `status`: `simNotes` everywhere; Jasper also
+    /// `productOffering`, `communicationPlan` and `modemId`.
+    public var writableCharacteristics: [String]
 
     public init(
         name: String, isAsynchronous: Bool, statusCarrier: String = "simCard",
         transitions: StatusTransitions = .inferred, terminationStatus: String = "TERMINATED",
-        requestsPerSecond: Double? = nil
+        requestsPerSecond: Double? = nil, writableCharacteristics: [String] = ["simNotes"]
     ) {
         self.name = name
         self.isAsynchronous = isAsynchronous
@@ -27,7 +30,11 @@ public struct BackendProfile: Sendable, Equatable {
         self.transitions = transitions
         self.requestsPerSecond = requestsPerSecond
         self.terminationStatus = terminationStatus
+        self.writableCharacteristics = writableCharacteristics
     }
+
+    /// Characteristics some backend may allow a PATCH to replace (the pages document these for Jasper).
+    public static let knownWritableCharacteristics = ["simNotes", "productOffering", "communicationPlan", "modemId"]
 
     /// Whether this backend's products connect through satellite terminals.
     public var isSatellite: Bool { statusCarrier == "terminal" }

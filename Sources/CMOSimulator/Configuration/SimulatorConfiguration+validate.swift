@@ -1,3 +1,5 @@
+import CMOClient
+
 extension SimulatorConfiguration {
     /// Checks that every value is usable.
     public func validate() throws(SimulatorError) {
@@ -18,6 +20,12 @@ extension SimulatorConfiguration {
         }
         try check(faultRate + dropRate <= 1, "fault rate plus drop rate must not exceed 1")
         if let rateLimit { try check(rateLimit > 0, "rate limit must be positive, got \(rateLimit)") }
+        if let quotaPerHour { try check(quotaPerHour >= 1, "quota must be at least 1 request per hour, got \(quotaPerHour)") }
+        for profile in backends.profiles.values {
+            if let rate = profile.requestsPerSecond {
+                try check(rate > 0 && rate.isFinite, "backend \(profile.name): requests per second must be positive, got \(rate)")
+            }
+        }
         try check(maxPageSize >= 1, "max page size must be at least 1")
         try check((1...maxPageSize).contains(defaultPageSize), "default page size must be in 1...maxPageSize")
         try check(maxBodyBytes >= 1024, "max body size must be at least 1024 bytes")

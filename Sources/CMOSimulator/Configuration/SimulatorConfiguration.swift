@@ -1,3 +1,5 @@
+import CMOClient
+
 /// Everything that shapes a simulator: where it listens, who may call it, the fleet it serves, and the faults
 /// it injects. Every `cmo sim` flag maps to one field.
 public struct SimulatorConfiguration: Sendable {
@@ -48,8 +50,12 @@ public struct SimulatorConfiguration: Sendable {
     public var defaultPageSize: Int
     /// SQLite file keeping fleet and monitors across restarts; `nil`: in memory only.
     public var statePath: String?
-    /// The status state machine.
-    public var transitions: StatusTransitionTable
+    /// The backends: which answer status changes through a monitor, their transitions, pending statuses and
+    /// rate limits (``BackendCatalogue/standard``, or overridden by `cmo sim --backends FILE`).
+    public var backends: BackendCatalogue
+    /// Requests per hour allowed per client (`cmo sim --quota`); beyond it 429 with a `Retry-After` of up to an
+    /// hour. `nil` (the default): no quota.
+    public var quotaPerHour: Int?
     /// Largest request body accepted, in bytes; larger answers 413.
     public var maxBodyBytes: Int
 
@@ -74,7 +80,8 @@ public struct SimulatorConfiguration: Sendable {
         maxPageSize: Int = 100,
         defaultPageSize: Int = 10,
         statePath: String? = nil,
-        transitions: StatusTransitionTable = .default,
+        backends: BackendCatalogue = .standard,
+        quotaPerHour: Int? = nil,
         maxBodyBytes: Int = 1 << 20
     ) {
         self.host = host
@@ -96,7 +103,8 @@ public struct SimulatorConfiguration: Sendable {
         self.maxPageSize = maxPageSize
         self.defaultPageSize = defaultPageSize
         self.statePath = statePath
-        self.transitions = transitions
+        self.backends = backends
+        self.quotaPerHour = quotaPerHour
         self.maxBodyBytes = maxBodyBytes
     }
 

@@ -1,4 +1,5 @@
-/// The operator system behind a product: the prefix of its id and its `SYSTEM` characteristic.
+/// The operator system behind a product: the prefix of its id and its `SYSTEM` characteristic. What each backend
+/// does (sync or async, transitions, rate limits) is in CMOClient's `BackendCatalogue`, not here.
 public struct Backend: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
     public let rawValue: String
 
@@ -18,12 +19,6 @@ public struct Backend: RawRepresentable, Hashable, Sendable, Codable, CustomStri
     public static let stc = Backend(rawValue: "STC")
     public static let turkcell = Backend(rawValue: "TURKCELL")
     public static let galaxy1 = Backend(rawValue: "GALAXY1")
-
-    /// Backends that answer a status change with `202 Accepted` and a monitor (confirmed for the real service).
-    public static let asynchronous: Set<Backend> = [.tmsp, .intelsat, .airlinq, .stc, .turkcell, .galaxy1]
-
-    /// Whether a status change on this backend completes through a monitor.
-    public var isAsynchronous: Bool { Self.asynchronous.contains(self) }
 }
 
 /// How a product connects: through a SIM card or a satellite terminal.

@@ -25,10 +25,16 @@ struct Product: Sendable, Codable, Equatable {
     var characteristics: [Characteristic]
     /// Characteristics of the `-dataConnectivity` sub-product (cellular only).
     var dataCharacteristics: [Characteristic]
-    /// Data used in the current period, in KB.
+    /// Data used in the current period, in KB (state files written before ``usage`` existed; see there).
     var usedKB: Int
     var usagePeriodStart: String
     var usagePeriodEnd: String
+    /// What the `-usageVolume-data` sub-product reports; `nil` in older state files (then ``usedKB``).
+    var usage: Usage?
+    /// Satellite bundles: the terminal's name (the bundle's `name`) and the platform account's index
+    /// (`account_index`). `nil` for cellular products.
+    var terminalName: String?
+    var accountIndex: Int?
     /// Custom properties of the status-bearing sub-product (`customProperty`), set with
     /// `application/json-patch-query+json`. `nil` means none.
     var customProperties: [Characteristic]?
@@ -46,6 +52,16 @@ struct Product: Sendable, Codable, Equatable {
     /// The id of the status-bearing sub-product.
     var statusSubProductID: String { id + statusSubProductSuffix }
 
+    /// The characteristic that dates the last change: `dateUpdated` on a SIM card, `lastUpdated` on a terminal.
+    var updatedCharacteristic: String {
+        connectivityType == .cellular ? "dateUpdated" : "lastUpdated"
+    }
+
+    /// Records a change at `millis`.
+    mutating func touch(at millis: Int64) {
+        setCharacteristic(updatedCharacteristic, Timestamp.iso8601(millis: millis))
+    }
+
     func characteristic(_ name: String) -> String? {
         characteristics.first { $0.name == name }?.value
     }
@@ -56,6 +72,29 @@ struct Product: Sendable, Codable, Equatable {
         } else {
             characteristics.append(Characteristic(name: name, value: value))
         }
+    }
+}
+
+extension Product {
+    /// Consumption figures of one product, seeded at generation. Data amounts are kept in millionths of a KB so
+    /// that they render with exactly six decimals, as the service writes them (`1401626.776576 KB`).
+    struct Usage: Sendable, Codable, Equatable {
+        /// Data used in the billing period and on its last day, in millionths of a KB.
+        var dataMicroKB: Int64
+        var dataLastDayMicroKB: Int64
+        /// SMS sent in the period and on its last day.
+        var sms: Int
+        var smsLastDay: Int
+        /// Voice in the period and on its last day, in seconds.
+        var voiceSeconds: Int
+        var voiceLastDaySeconds: Int
+        /// The offering's data allowance for the period, in KB.
+        var dataLimitKB: Int
+    }
+
+    /// Data used in the period in millionths of a KB, whichever way the product stores it.
+    var dataUsedMicroKB: Int64 {
+        usage?.dataMicroKB ?? Int64(usedKB) * 1_000_000
     }
 }
 

@@ -1,3 +1,4 @@
+import CMOClient
 import HTTPTypes
 import Hummingbird
 import NIOCore
@@ -71,14 +72,24 @@ extension SimulatorResponder {
             guard token.tenants.contains(tenant) else {
                 throw Problem(.forbidden, "The access token does not grant tenant '\(QueryString.decode(tenantSegment, plusIsSpace: false))'.")
             }
+            let seconds = Double(now) / 1000
+            if let quota {
+                let decision = quota.take(client: token.clientID, now: seconds)
+                try Self.apply(decision, to: &rateHeaders) {
+                    "Rate Limit Exceeded: try a new request after 1 hour; consider batching (quota of \($0) requests per hour)."
+                }
+            }
             if let rateLimiter {
-                let decision = rateLimiter.take(client: token.clientID, now: Double(now) / 1000)
-                rateHeaders[.rateLimitLimit] = String(decision.limit)
-                rateHeaders[.rateLimitRemaining] = String(decision.remaining)
-                rateHeaders[.rateLimitReset] = String(decision.retryAfterSeconds)
-                if !decision.allowed {
-                    rateHeaders[.retryAfter] = String(decision.retryAfterSeconds)
-                    throw Problem(.tooManyRequests, "Rate limit of \(decision.limit) requests per second exceeded.", headers: rateHeaders)
+                let decision = rateLimiter.take(client: token.clientID, now: seconds)
+                try Self.apply(decision, to: &rateHeaders) { "Rate limit of \($0) requests per second exceeded." }
+            }
+            if !backendLimiters.isEmpty, let backend = backend(of: segments.dropFirst(), now: now),
+                let limiter = backendLimiters[backend]
+            {
+                // Per organisation: the client and the tenant it acts for.
+                let decision = limiter.take(client: token.clientID + "\u{1}" + tenant, now: seconds)
+                try Self.apply(decision, to: &rateHeaders) {
+                    "Rate limit of \($0) requests per second for \(backend) products exceeded (per organisation)."
                 }
             }
             let api = APIRequest(
@@ -95,6 +106,32 @@ extension SimulatorResponder {
         } catch {
             return Problem(.badRequest, "The request could not be processed.").response(instance: path, correlationID: correlationID)
         }
+    }
+
+    /// Sets the `X-Rate-Limit-*` headers from `decision`; when it refuses, adds `Retry-After` and throws a 429.
+    private static func apply(
+        _ decision: RateLimiter.Decision, to headers: inout HTTPFields, detail: (Int) -> String
+    ) throws(Problem) {
+        headers[.rateLimitLimit] = String(decision.limit)
+        headers[.rateLimitRemaining] = String(max(0, decision.remaining))
+        headers[.rateLimitReset] = String(decision.retryAfterSeconds)
+        if !decision.allowed {
+            headers[.retryAfter] = String(decision.retryAfterSeconds)
+            throw Problem(.tooManyRequests, detail(decision.limit), headers: headers)
+        }
+    }
+
+    /// The backend a request is about, for per-backend limits: `product/{id}` names it in the id's prefix; a
+    /// monitor is attributed to its product's backend (looked up). Lists and finds belong to no backend.
+    private func backend(of resource: ArraySlice<Substring>, now: Int64) -> String? {
+        guard resource.count == 2 else { return nil }
+        let kind = resource[resource.startIndex]
+        let id = QueryString.decode(resource[resource.startIndex + 1], plusIsSpace: false)
+        if kind == "product", id != "find" { return BackendCatalogue.backendName(ofProductID: id) }
+        if kind == "monitor" {
+            return store.read(now: now) { fleet in fleet.monitor(id).map { BackendCatalogue.backendName(ofProductID: $0.productID) } } ?? nil
+        }
+        return nil
     }
 
     private func route(_ api: APIRequest) async throws -> Response {

@@ -32,7 +32,7 @@ extension SimulatorResponder {
         do {
             operations = try PatchOperation.parseDocument(body)
         } catch {
-            throw Problem.badRequest(error.description)
+            throw Problem.badRequest(error.description, errors: error.issues.map { .path($0.path, $0.message) })
         }
         let now = Self.nowMillis()
         let outcome: Result<FleetState.PatchOutcome, FleetState.PatchFailure>
@@ -68,7 +68,7 @@ extension SimulatorResponder {
         do {
             operations = try CustomPropertyOperation.parseDocument(body)
         } catch {
-            throw Problem.badRequest(error.description)
+            throw Problem.badRequest(error.description, errors: error.issues.map { .path($0.path, $0.message) })
         }
         let now = Self.nowMillis()
         let template: JSONTemplate?

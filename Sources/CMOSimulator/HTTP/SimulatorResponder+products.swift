@@ -43,21 +43,26 @@ extension SimulatorResponder {
         var connectivityTypes: Set<String>?
     }
 
+    /// Parses the list's query; every invalid parameter is reported (400 with one `errors` entry each).
     func parseListQuery(_ query: String?) throws -> ListQuery {
         var result = ListQuery(pageSize: configuration.defaultPageSize)
+        var issues: [Problem.ValidationIssue] = []
         for (name, value) in QueryString.parse(Substring(query ?? "")) {
             switch name {
             case "pageNumber":
                 guard let number = Int(value), number >= 1 else {
-                    throw Problem.badRequest("pageNumber must be an integer of at least 1, got '\(value)'.")
+                    issues.append(.field("pageNumber", "pageNumber must be an integer of at least 1, got '\(value)'."))
+                    continue
                 }
                 result.pageNumber = number
             case "pageSize":
                 guard let size = Int(value), size >= 1 else {
-                    throw Problem.badRequest("pageSize must be an integer of at least 1, got '\(value)'.")
+                    issues.append(.field("pageSize", "pageSize must be an integer of at least 1, got '\(value)'."))
+                    continue
                 }
                 guard size <= configuration.maxPageSize else {
-                    throw Problem.badRequest("pageSize must not exceed \(configuration.maxPageSize), got \(size).")
+                    issues.append(.field("pageSize", "pageSize must not exceed \(configuration.maxPageSize), got \(size)."))
+                    continue
                 }
                 result.pageSize = size
             case "fields":
@@ -71,6 +76,9 @@ extension SimulatorResponder {
             default:
                 continue
             }
+        }
+        if let first = issues.first {
+            throw Problem.badRequest(issues.count == 1 ? first.message : "\(issues.count) query parameters are invalid: \(first.message) (and \(issues.count - 1) more)", errors: issues)
         }
         return result
     }
@@ -108,7 +116,7 @@ extension SimulatorResponder {
             }
             return page
         }
-        var writer = JSONWriter(capacity: page.count * (query.fields == nil ? 3000 : 80) + 256)
+        var writer = JSONWriter(capacity: page.count * (query.fields == nil ? 400 : 80) + 256)
         writer.beginObject()
         writer.key("entities")
         writer.beginArray()
@@ -116,7 +124,8 @@ extension SimulatorResponder {
             if let fields = query.fields {
                 ProductRenderer.writeProjection(product, fields: fields, rendered: rendered, into: &writer)
             } else {
-                writer.raw(template: rendered.bundle)
+                // Without `fields` the service lists a summary per product, not the bundle.
+                ProductRenderer.writeSummary(product, into: &writer)
             }
         }
         writer.endArray()
@@ -143,32 +152,41 @@ extension SimulatorResponder {
         return buffer
     }
 
+    /// `POST product/find`: paginated like the list (`pageNumber`, `pageSize` in the query, the same default and
+    /// maximum), the page's hits in `entities` in the order asked, and the misses in `errors` on page 1 only (so a
+    /// client reading every page meets each miss once), then `statistics` like the list's.
     func findProducts(_ api: APIRequest) async throws -> Response {
         guard Self.hasContentType(api.request, "application/json") else {
             throw Problem(.unsupportedMediaType, "POST product/find takes Content-Type: application/json.")
         }
+        var paging = try parseListQuery(api.request.uri.query)
+        paging.fields = nil
         let body = try await collectBody(api)
         guard let document = StrictJSON.decode(body) else {
-            throw Problem.badRequest("The body is not valid JSON.")
+            throw Problem.badRequest(field: "body", "The body is not valid JSON.")
         }
         guard case .object(let members) = document else {
-            throw Problem.badRequest("The body must be an object with 'iccidList' and/or 'terminalSNList'.")
+            throw Problem.badRequest(field: "body", "The body must be an object with 'iccidList' and/or 'terminalSNList'.")
         }
-        func strings(_ name: String) throws -> [String] {
+        var issues: [Problem.ValidationIssue] = []
+        func strings(_ name: String) -> [String] {
             guard let value = members[name], value != .null else { return [] }
-            guard case .array(let items) = value else { throw Problem.badRequest("'\(name)' must be an array of strings.") }
-            return try items.map { item in
-                guard let text = item.stringValue else { throw Problem.badRequest("'\(name)' must be an array of strings.") }
-                return text
+            guard case .array(let items) = value, let texts = Optional(items.compactMap(\.stringValue)), texts.count == items.count else {
+                issues.append(.field(name, "'\(name)' must be an array of strings."))
+                return []
             }
+            return texts
         }
-        let iccids = try strings("iccidList")
-        let serials = try strings("terminalSNList")
-        guard !iccids.isEmpty || !serials.isEmpty else {
-            throw Problem.badRequest("Give at least one ICCID in 'iccidList' or terminal serial number in 'terminalSNList'.")
+        let iccids = strings("iccidList")
+        let serials = strings("terminalSNList")
+        if issues.isEmpty, iccids.isEmpty, serials.isEmpty {
+            issues.append(.field("iccidList", "Give at least one ICCID in 'iccidList' or terminal serial number in 'terminalSNList'."))
         }
-        guard iccids.count + serials.count <= 1000 else {
-            throw Problem.badRequest("At most 1000 identifiers can be looked up at once.")
+        if iccids.count + serials.count > 1000 {
+            issues.append(.field(iccids.count > serials.count ? "iccidList" : "terminalSNList", "At most 1000 identifiers can be looked up at once."))
+        }
+        if let first = issues.first {
+            throw Problem.badRequest(issues.count == 1 ? first.message : "\(issues.count) members are invalid: \(first.message) (and \(issues.count - 1) more)", errors: issues)
         }
         let queries = iccids.map { ($0, "iccid", ConnectivityType.cellular) } + serials.map { ($0, "terminalSN", ConnectivityType.satellite) }
         let results: [JSONTemplate?] = store.read(now: api.now) { fleet in
@@ -179,15 +197,18 @@ extension SimulatorResponder {
                 return fleet.rendered[position].bundle
             }
         }
+        let hits = results.compactMap { $0 }
+        let (start, overflow) = (paging.pageNumber - 1).multipliedReportingOverflow(by: paging.pageSize)
+        let page = overflow || start >= hits.count ? [] : hits[start..<min(hits.count, start + paging.pageSize)]
         var writer = JSONWriter(capacity: 4096)
         writer.beginObject()
         writer.key("entities")
         writer.beginArray()
-        for template in results.compactMap({ $0 }) { writer.raw(template: template) }
+        for template in page { writer.raw(template: template) }
         writer.endArray()
         writer.key("errors")
         writer.beginArray()
-        for (index, result) in results.enumerated() where result == nil {
+        for (index, result) in results.enumerated() where result == nil && paging.pageNumber == 1 {
             let (identifier, kind, _) = queries[index]
             writer.beginObject()
             writer.field(kind, identifier)
@@ -197,6 +218,11 @@ extension SimulatorResponder {
             writer.endObject()
         }
         writer.endArray()
+        writer.key("statistics")
+        writer.beginObject()
+        writer.field("currentPage", paging.pageNumber)
+        writer.field("pageSize", paging.pageSize)
+        writer.endObject()
         writer.field("correlationId", api.correlationID)
         writer.endObject()
         return Self.json(.ok, Self.buffer(writer.template, base: api.base), correlationID: api.correlationID)

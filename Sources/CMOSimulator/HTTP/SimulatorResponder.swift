@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import CMOClient
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -22,6 +23,9 @@ struct SimulatorResponder: HTTPResponder {
     let store: FleetStore
     let tokens: TokenRegistry
     let rateLimiter: RateLimiter?
+    /// Per-backend limits (the catalogue's `requestsPerSecond`, 1NCE's 10/s), one bucket per client and tenant.
+    let backendLimiters: [String: RateLimiter]
+    let quota: QuotaLimiter?
     let faults: FaultInjector
     let address: ServerAddress
     let clients: [String: SimulatorClient]
@@ -33,6 +37,12 @@ struct SimulatorResponder: HTTPResponder {
         self.address = address
         self.tokens = TokenRegistry(ttl: configuration.tokenTTL)
         self.rateLimiter = configuration.rateLimit.map { RateLimiter(rate: $0) }
+        var backendLimiters: [String: RateLimiter] = [:]
+        for profile in configuration.backends.profiles.values {
+            if let rate = profile.requestsPerSecond { backendLimiters[profile.name] = RateLimiter(rate: rate) }
+        }
+        self.backendLimiters = backendLimiters
+        self.quota = configuration.quotaPerHour.map { QuotaLimiter(limit: $0) }
         self.faults = FaultInjector(configuration: configuration)
         self.clients = Dictionary(configuration.clients.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         self.tokenPath = "/auth/realms/\(configuration.realm)/protocol/openid-connect/token"

@@ -6,12 +6,17 @@ enum ProductRenderer {
         "billingAccount", "productOffering", "productCharacteristic", "productRelationship", "@baseType", "@type",
     ]
 
-    static let bundleFieldSet = Set(bundleFields)
+    /// A satellite bundle's members: the cellular ones plus `name`, lowercase `system` and `account_index`.
+    static let satelliteBundleFields: [String] = [
+        "id", "href", "isBundle", "isCustomerVisible", "name", "startDate", "status", "connectivityType", "system",
+        "account_index", "relatedParty", "billingAccount", "productOffering", "productCharacteristic",
+        "productRelationship", "@baseType", "@type",
+    ]
 
     /// Writes the full bundle, embedding the already rendered sub-products.
     static func writeBundle(_ product: Product, subProducts: [JSONTemplate], into writer: inout JSONWriter) {
         writer.beginObject()
-        for field in bundleFields {
+        for field in product.connectivityType == .satellite ? satelliteBundleFields : bundleFields {
             if field == "productRelationship" {
                 writer.key(field)
                 writer.beginArray()
@@ -87,8 +92,23 @@ enum ProductRenderer {
             writeCharacteristics([.init(name: "SYSTEM", value: product.backend.rawValue)], into: &writer)
         case "@baseType": writer.field("@baseType", "product")
         case "@type": writer.field("@type", "IoTConnection")
+        case "name" where product.connectivityType == .satellite: writer.field("name", product.terminalName ?? product.identifier)
+        case "system" where product.connectivityType == .satellite: writer.field("system", product.backend.rawValue)
+        case "account_index" where product.connectivityType == .satellite: writer.field("account_index", product.accountIndex ?? 0)
         default: break
         }
+    }
+
+    /// Writes the summary a list without `fields` gives per product: `id`, `href`, `status`, `connectivityType`,
+    /// `relatedParty`, `ICCID` (cellular) or `serialNumber` (satellite), and `system` (the backend).
+    static func writeSummary(_ product: Product, into writer: inout JSONWriter) {
+        writer.beginObject()
+        for field in ["id", "href", "status", "connectivityType", "relatedParty"] {
+            writeBundleField(field, of: product, into: &writer)
+        }
+        writer.field(product.connectivityType == .cellular ? "ICCID" : "serialNumber", product.identifier)
+        writer.field("system", product.backend.rawValue)
+        writer.endObject()
     }
 
     /// Writes a sub-product object.
@@ -113,26 +133,74 @@ enum ProductRenderer {
             writer.field("usageType", "DATA")
             writer.field("isShared", false)
             writer.key("bucketCounter")
-            writer.beginArray()
-            writer.beginObject()
-            writer.field("valueName", "dataUsage")
-            writer.key("value")
-            writer.beginObject()
-            writer.field("amount", product.usedKB)
-            writer.field("units", "KB")
-            writer.endObject()
-            writer.key("consumptionPeriod")
-            writer.beginObject()
-            writer.field("startDateTime", product.usagePeriodStart)
-            writer.field("endDateTime", product.usagePeriodEnd)
-            writer.endObject()
-            writer.field("counterType", "USED")
-            writer.endObject()
-            writer.endArray()
+            writeBuckets(of: product, into: &writer)
         }
         writer.field("@baseType", "product")
         writer.field("@type", kind.typeName)
         writer.endObject()
+    }
+
+    /// The usage buckets. TMSP, the only backend documented to report consumption, gives data, SMS and voice for
+    /// the billing period and its last day plus the period's data limit, each amount one string with its unit
+    /// (`"1401626.776576 KB"`); every other backend gives the period's data used as `{"amount", "units"}`.
+    static func writeBuckets(of product: Product, into writer: inout JSONWriter) {
+        let period = (product.usagePeriodStart, product.usagePeriodEnd)
+        writer.beginArray()
+        guard product.backend == .tmsp else {
+            writeBucket("dataUsage", "DATA", "USED", "BILLING_PERIOD", period, into: &writer) { writer in
+                writer.beginObject()
+                writer.key("amount")
+                writer.raw(Array(decimal(product.dataUsedMicroKB).utf8))
+                writer.field("units", "KB")
+                writer.endObject()
+            }
+            writer.endArray()
+            return
+        }
+        let usage = product.usage ?? Product.Usage(
+            dataMicroKB: product.dataUsedMicroKB, dataLastDayMicroKB: 0, sms: 0, smsLastDay: 0, voiceSeconds: 0,
+            voiceLastDaySeconds: 0, dataLimitKB: 0
+        )
+        let end = Timestamp.parse(product.usagePeriodEnd)
+        let lastDay = end.map { (Timestamp.iso8601(millis: $0 - 86_400_000 + 1), product.usagePeriodEnd) } ?? period
+        let buckets: [(String, String, String, String, (String, String), String)] = [
+            ("dataUsage", "DATA", "USED", "BILLING_PERIOD", period, decimal(usage.dataMicroKB) + " KB"),
+            ("dataLimit", "DATA", "LIMIT", "BILLING_PERIOD", period, decimal(Int64(usage.dataLimitKB) * 1_000_000) + " KB"),
+            ("smsUsage", "SMS", "USED", "BILLING_PERIOD", period, "\(usage.sms) SMS"),
+            ("voiceUsage", "VOICE", "USED", "BILLING_PERIOD", period, "\(usage.voiceSeconds) SECONDS"),
+            ("dataUsageLastDay", "DATA", "USED", "LAST_DAY", lastDay, decimal(usage.dataLastDayMicroKB) + " KB"),
+            ("smsUsageLastDay", "SMS", "USED", "LAST_DAY", lastDay, "\(usage.smsLastDay) SMS"),
+            ("voiceUsageLastDay", "VOICE", "USED", "LAST_DAY", lastDay, "\(usage.voiceLastDaySeconds) SECONDS"),
+        ]
+        for (name, type, counter, periodType, dates, value) in buckets {
+            writeBucket(name, type, counter, periodType, dates, into: &writer) { $0.string(value) }
+        }
+        writer.endArray()
+    }
+
+    private static func writeBucket(
+        _ name: String, _ usageType: String, _ counterType: String, _ periodType: String, _ period: (String, String),
+        into writer: inout JSONWriter, value: (inout JSONWriter) -> Void
+    ) {
+        writer.beginObject()
+        writer.field("valueName", name)
+        writer.field("usageType", usageType)
+        writer.field("counterType", counterType)
+        writer.field("periodType", periodType)
+        writer.key("value")
+        value(&writer)
+        writer.key("consumptionPeriod")
+        writer.beginObject()
+        writer.field("startDateTime", period.0)
+        writer.field("endDateTime", period.1)
+        writer.endObject()
+        writer.endObject()
+    }
+
+    /// Millionths written as a decimal with six places: `1401626776576` → `1401626.776576`.
+    static func decimal(_ micro: Int64) -> String {
+        let fraction = String(micro % 1_000_000)
+        return String(micro / 1_000_000) + "." + String(repeating: "0", count: 6 - fraction.count) + fraction
     }
 
     private static func writeCharacteristics(_ characteristics: [Product.Characteristic], into writer: inout JSONWriter) {

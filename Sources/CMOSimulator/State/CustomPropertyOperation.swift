@@ -67,7 +67,7 @@ extension FleetState {
         }
         guard properties != (product.customProperties ?? []) else { return }
         product.customProperties = properties.isEmpty ? nil : properties
-        product.setCharacteristic("dateUpdated", Timestamp.iso8601(millis: now))
+        product.touch(at: now)
         replaceProduct(product, at: position)
     }
 }

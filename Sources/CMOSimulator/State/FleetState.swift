@@ -1,3 +1,4 @@
+import CMOClient
 import HeapModule
 
 /// The simulated service's data: products, their rendered JSON, monitors and the applied-change counters.
@@ -7,7 +8,8 @@ import HeapModule
 struct FleetState: Sendable {
     /// Rules that shape the state's behaviour.
     struct Rules: Sendable {
-        var transitions: StatusTransitionTable
+        /// Sync or async, transitions and pending statuses per backend.
+        var backends: BackendCatalogue
         var asyncDelayMilliseconds: Int64
         var inErrorRate: Double
         var seed: UInt64
@@ -91,10 +93,11 @@ struct FleetState: Sendable {
     /// Sets the status and moves the dates as a backend does.
     private static func applyStatus(_ status: String, from previous: String, to product: inout Product, at millis: Int64) {
         product.status = status
-        let stamp = Timestamp.iso8601(millis: millis)
-        product.setCharacteristic("dateUpdated", stamp)
-        if status == "ACTIVE", previous == "INACTIVE" || product.characteristic("dateActivated") == "" {
-            product.setCharacteristic("dateActivated", stamp)
+        product.touch(at: millis)
+        if product.connectivityType == .cellular, status == "ACTIVE",
+            previous == "INACTIVE" || product.characteristic("dateActivated") == ""
+        {
+            product.setCharacteristic("dateActivated", Timestamp.iso8601(millis: millis))
         }
     }
 
@@ -126,7 +129,43 @@ struct FleetState: Sendable {
     }
 }
 
+extension FleetState.Rules {
+    /// The profile of `backend`; a backend the catalogue does not know behaves like a synchronous one with the
+    /// inferred transitions.
+    func profile(of backend: Backend) -> BackendProfile {
+        backends.profile(named: backend.rawValue) ?? BackendProfile(name: backend.rawValue, isAsynchronous: false)
+    }
+}
+
 extension FleetState {
+    /// The current value of a writable characteristic (empty when never set).
+    static func value(of field: PatchOperation.Field, in product: Product) -> String {
+        switch field {
+        case .status: product.status
+        case .productOffering: product.offeringName
+        case .simNotes, .communicationPlan, .modemId: product.characteristic(field.rawValue) ?? ""
+        }
+    }
+
+    /// Writes a characteristic; communication plan and modem id join the SIM card's characteristics when first set.
+    static func set(_ field: PatchOperation.Field, to value: String, in product: inout Product) {
+        switch field {
+        case .status: product.status = value
+        case .productOffering: product.offeringName = value
+        case .simNotes, .communicationPlan, .modemId: product.setCharacteristic(field.rawValue, value)
+        }
+    }
+
+    /// The statuses a transition table mentions: those a client may ask for on that backend.
+    static func statuses(of transitions: StatusTransitions) -> Set<String> {
+        Set(transitions.transitions.flatMap { [$0.from, $0.to] })
+    }
+
+    /// Position of a status in the API's lifecycle order (unknown ones last), for messages.
+    static func lifecycleOrder(_ status: String) -> (Int, String) {
+        (StatusTransitions.statuses.firstIndex(of: status) ?? StatusTransitions.statuses.count, status)
+    }
+
     /// A successful patch.
     enum PatchOutcome: Sendable, Equatable {
         /// Applied (or nothing to change): 200 with the sub-product.
@@ -153,50 +192,66 @@ extension FleetState {
             return .failure(.changeInProgress(monitorID: monitorID))
         }
         var status = product.status
-        var notes = product.characteristic("simNotes") ?? ""
+        let profile = rules.profile(of: product.backend)
+        // Characteristics other than the status, as the operations leave them.
+        var values: [PatchOperation.Field: String] = [:]
         var requestedStatus: String?
         for (index, operation) in operations.enumerated() {
             switch (operation.kind, operation.field) {
             case (.test, .status) where status != operation.value:
                 return .failure(.testFailed(detail: "Operation \(index): test of /status failed: it is \(status), not \(operation.value)."))
-            case (.test, .simNotes) where notes != operation.value:
-                return .failure(.testFailed(detail: "Operation \(index): test of /simNotes failed."))
+            case (.test, .status):
+                continue
+            case (.test, let field) where (values[field] ?? Self.value(of: field, in: product)) != operation.value:
+                return .failure(.testFailed(detail: "Operation \(index): test of /\(field.rawValue) failed."))
             case (.test, _):
                 continue
             case (.replace, .status):
                 status = operation.value
                 requestedStatus = operation.value
-            case (.replace, .simNotes):
-                notes = operation.value
+            case (.replace, let field):
+                guard profile.writableCharacteristics.contains(field.rawValue) else {
+                    let allowing = rules.backends.profiles.values.filter { $0.writableCharacteristics.contains(field.rawValue) }
+                        .map(\.name).sorted()
+                    let only = allowing.isEmpty ? "" : " (\(allowing.joined(separator: ", ")) only)"
+                    return .failure(.unprocessable(
+                        detail: "Operation \(index): \(profile.name) does not allow changing \(field.rawValue)\(only)."
+                    ))
+                }
+                values[field] = operation.value
             }
         }
         let previous = product.status
         var pending: String?
-        if let requestedStatus {
-            switch rules.transitions.verdict(from: previous, to: requestedStatus) {
-            case .unchanged:
-                break
-            case .allowed(let pendingStatus):
-                pending = pendingStatus
-            case .forbidden:
-                return .failure(.unprocessable(detail: "The status of \(product.statusSubProductID) cannot change from \(previous) to \(requestedStatus)."))
-            case .unknownStatus:
-                return .failure(.unprocessable(detail: "Unknown status '\(requestedStatus)'."))
+        if let requestedStatus, requestedStatus != previous {
+            let transitions = profile.transitions
+            guard Self.statuses(of: transitions).contains(requestedStatus) else {
+                let known = Self.statuses(of: transitions).sorted { Self.lifecycleOrder($0) < Self.lifecycleOrder($1) }
+                return .failure(.unprocessable(
+                    detail: "'\(requestedStatus)' is not a status of \(profile.name) (its statuses: \(known.joined(separator: ", ")))."
+                ))
             }
+            if let refusal = transitions.refusal(from: previous, to: requestedStatus) {
+                return .failure(.unprocessable(detail: refusal))
+            }
+            pending = transitions.pending(from: previous, to: requestedStatus) ?? StatusTransitions.pendingStatus(for: requestedStatus)
         }
         let previousNotes = product.characteristic("simNotes") ?? ""
-        let notesChange = notes != previousNotes
+        // Characteristics are written at once on every backend, with or without a status change.
+        var characteristicsChanged = false
+        for field in PatchOperation.Field.allCases {
+            guard let value = values[field], value != Self.value(of: field, in: product) else { continue }
+            Self.set(field, to: value, in: &product)
+            characteristicsChanged = true
+        }
         guard let pending, let target = requestedStatus else {
-            // No status change: notes (if any) are written at once on every backend.
-            if notesChange {
-                product.setCharacteristic("simNotes", notes)
-                product.setCharacteristic("dateUpdated", Timestamp.iso8601(millis: now))
+            if characteristicsChanged {
+                product.touch(at: now)
                 replace(product, at: position)
             }
             return .success(.applied(position: position))
         }
-        if notesChange { product.setCharacteristic("simNotes", notes) }
-        guard product.backend.isAsynchronous else {
+        guard profile.isAsynchronous else {
             Self.applyStatus(target, from: previous, to: &product, at: now)
             appliedChanges[product.id, default: 0] += 1
             replace(product, at: position)
@@ -222,7 +277,7 @@ extension FleetState {
             reason: nil
         )
         product.status = pending
-        product.setCharacteristic("dateUpdated", Timestamp.iso8601(millis: now))
+        product.touch(at: now)
         replace(product, at: position)
         monitors[monitorID] = monitor
         activeMonitors[product.id] = monitorID

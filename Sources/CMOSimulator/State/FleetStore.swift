@@ -6,7 +6,7 @@ final class FleetStore: Sendable {
     /// Loads the fleet from the state file if it holds one, otherwise generates it from the seed (and saves it).
     init(configuration: SimulatorConfiguration) throws {
         let rules = FleetState.Rules(
-            transitions: configuration.transitions,
+            backends: configuration.backends,
             asyncDelayMilliseconds: Int64(max(0, configuration.asyncDelayMilliseconds)),
             inErrorRate: configuration.inErrorRate,
             seed: configuration.seed
@@ -17,7 +17,7 @@ final class FleetStore: Sendable {
             if let saved = try database.load() {
                 fleet = FleetState(products: saved.products, monitors: saved.monitors, appliedChanges: saved.appliedChanges, rules: rules)
             } else {
-                var generator = FleetGenerator(seed: configuration.seed)
+                var generator = FleetGenerator(seed: configuration.seed, backends: configuration.backends)
                 let products = generator.makeFleet(count: configuration.fleetSize)
                 try database.saveFleet(products, seed: configuration.seed)
                 fleet = FleetState(products: products, rules: rules)
@@ -25,7 +25,7 @@ final class FleetStore: Sendable {
             fleet.tracksDirty = true
             self.database = database
         } else {
-            var generator = FleetGenerator(seed: configuration.seed)
+            var generator = FleetGenerator(seed: configuration.seed, backends: configuration.backends)
             fleet = FleetState(products: generator.makeFleet(count: configuration.fleetSize), rules: rules)
             self.database = nil
         }

@@ -6,9 +6,24 @@ struct PatchOperation: Sendable, Equatable {
     }
 
     /// The writable (and testable) members.
-    enum Field: String, Sendable {
+    enum Field: String, Sendable, CaseIterable {
         case status
         case simNotes
+        /// Jasper only: the offering's name (the bundle's `productOffering.name`).
+        case productOffering
+        /// Jasper only: characteristics of the SIM card.
+        case communicationPlan
+        case modemId
+
+        /// Longest value accepted, in bytes.
+        var maxLength: Int {
+            switch self {
+            case .status: 64
+            case .simNotes: 1000
+            case .productOffering, .communicationPlan: 100
+            case .modemId: 64
+            }
+        }
     }
 
     var kind: Kind
@@ -19,15 +34,34 @@ struct PatchOperation: Sendable, Equatable {
     func write(into writer: inout JSONWriter) {
         writer.beginObject()
         writer.field("op", kind.rawValue)
-        writer.field("path", field == .status ? "/status" : "/simNotes")
+        writer.field("path", "/" + field.rawValue)
         writer.field("value", value)
         writer.endObject()
     }
 }
 
-/// Why a patch document was rejected before looking at any product (always 400).
+/// Why a patch document was rejected before looking at any product (always 400): every problem found, each with
+/// the JSON Pointer of the operation it is about (empty for the document itself).
 struct PatchParseError: Error, Equatable, CustomStringConvertible {
-    var description: String
+    var issues: [(path: String, message: String)]
+
+    init(description: String, path: String = "") {
+        issues = [(path, description)]
+    }
+
+    init(issues: [(path: String, message: String)]) {
+        self.issues = issues
+    }
+
+    /// A one-line summary: the only problem, or the first and how many more.
+    var description: String {
+        guard let first = issues.first else { return "The document is invalid." }
+        return issues.count == 1 ? first.message : "\(issues.count) operations are invalid: \(first.message) (and \(issues.count - 1) more)"
+    }
+
+    static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.issues.map(\.path) == rhs.issues.map(\.path) && lhs.issues.map(\.message) == rhs.issues.map(\.message)
+    }
 }
 
 extension PatchOperation {
@@ -38,10 +72,12 @@ extension PatchOperation {
     private static let readOnlyMembers: Set<String> = [
         "id", "href", "isBundle", "productCharacteristic", "customProperty", "@baseType", "@type",
         "dateActivated", "dateAdded", "dateUpdated", "euiccid", "globalSimType", "ICCID", "imei", "IMSI",
-        "MSISDN", "terminalSN", "terminalType", "correlationId", "productRelationship", "relatedParty",
+        "MSISDN", "serialNumber", "name", "latitude", "longitude", "model", "state", "mobilityType", "imoNumber",
+        "mmsi", "antennaCode", "lastUpdated", "lastSync", "correlationId", "productRelationship", "relatedParty",
     ]
 
-    /// Parses an RFC 6902 document, accepting only `replace`/`test` of `/status` and `/simNotes`.
+    /// Parses an RFC 6902 document, accepting only `replace`/`test` of `/status`, `/simNotes` and Jasper's
+    /// `/productOffering`, `/communicationPlan`, `/modemId` (whether the backend allows them is the state's call).
     static func parseDocument(_ body: [UInt8]) throws(PatchParseError) -> [PatchOperation] {
         guard let document = StrictJSON.decode(body) else {
             throw PatchParseError(description: "The body is not valid JSON.")
@@ -56,9 +92,15 @@ extension PatchOperation {
             throw PatchParseError(description: "The JSON Patch document holds more than 100 operations.")
         }
         var operations: [PatchOperation] = []
+        var issues: [(path: String, message: String)] = []
         for (index, element) in elements.enumerated() {
-            operations.append(try parse(element, index: index))
+            do {
+                operations.append(try parse(element, index: index))
+            } catch {
+                issues += error.issues.map { ("/\(index)", $0.message) }
+            }
         }
+        guard issues.isEmpty else { throw PatchParseError(issues: issues) }
         return operations
     }
 
@@ -89,7 +131,7 @@ extension PatchOperation {
             if let first = tokens.first, readOnlyMembers.contains(first) {
                 throw PatchParseError(description: "Operation \(index): path '\(path)' is read-only.")
             }
-            throw PatchParseError(description: "Operation \(index): path '\(path)' does not exist; writable paths are /status and /simNotes.")
+            throw PatchParseError(description: "Operation \(index): path '\(path)' does not exist; writable paths are /status, /simNotes, /productOffering, /communicationPlan and /modemId.")
         }
         guard let value = members["value"] else {
             throw PatchParseError(description: "Operation \(index) has no 'value' member.")
@@ -97,7 +139,7 @@ extension PatchOperation {
         guard let text = value.stringValue else {
             throw PatchParseError(description: "Operation \(index): 'value' of \(path) must be a string, got \(value.typeName).")
         }
-        guard text.utf8.count <= (field == .simNotes ? 1000 : 64) else {
+        guard text.utf8.count <= field.maxLength else {
             throw PatchParseError(description: "Operation \(index): 'value' of \(path) is too long.")
         }
         return PatchOperation(kind: kind, field: field, value: text)

@@ -34,4 +34,25 @@ enum Timestamp {
         guard let date = utc.date(from: components) else { preconditionFailure("no such date \(components)") }
         return Int64(date.timeIntervalSince1970) * 1000
     }
+
+    /// Epoch milliseconds of a timestamp in exactly the form ``iso8601(millis:)`` writes, or nil.
+    static func parse(_ text: String) -> Int64? {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 24, bytes[4] == 45, bytes[7] == 45, bytes[10] == 84, bytes[13] == 58, bytes[16] == 58,
+            bytes[19] == 46, bytes[23] == 90
+        else { return nil }
+        func number(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for byte in bytes[range] {
+                guard (48...57).contains(byte) else { return nil }
+                value = value * 10 + Int(byte - 48)
+            }
+            return value
+        }
+        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10), let hour = number(11..<13),
+            let minute = number(14..<16), let second = number(17..<19), let milli = number(20..<23),
+            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60
+        else { return nil }
+        return millis(year: year, month: month, day: day, hour: hour, minute: minute, second: second) + Int64(milli)
+    }
 }

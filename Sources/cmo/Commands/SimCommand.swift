@@ -1,5 +1,7 @@
 import ArgumentParser
+import CMOClient
 import CMOSimulator
+import Foundation
 import Logging
 
 #if canImport(Glibc)
@@ -67,6 +69,20 @@ struct SimCommand: AsyncParsableCommand {
     @Option(name: .customLong("rate-limit"), help: "Requests per second allowed per client (token bucket); unlimited when absent.")
     var rateLimit: Double?
 
+    @Option(
+        name: .customLong("quota"),
+        help: ArgumentHelp("Requests per hour allowed per client; beyond it 429 with Retry-After up to an hour. Off when absent.", valueName: "N")
+    )
+    var quota: Int?
+
+    @Option(
+        help: ArgumentHelp(
+            "TOML file overriding the backends table: [backends.NAME] with asynchronous, transitions, requests_per_second, termination_status, status_carrier (README: Backends).",
+            valueName: "FILE"
+        )
+    )
+    var backends: String?
+
     @Option(name: .customLong("in-error-rate"), help: "Share (0-1) of asynchronous changes whose monitor ends InError.")
     var inErrorRate = 0.0
 
@@ -106,7 +122,9 @@ struct SimCommand: AsyncParsableCommand {
             inErrorRate: inErrorRate,
             maxPageSize: maxPageSize,
             defaultPageSize: min(10, maxPageSize),
-            statePath: state
+            statePath: state,
+            backends: try loadBackends(),
+            quotaPerHour: quota
         )
         do {
             try configuration.validate()
@@ -114,6 +132,22 @@ struct SimCommand: AsyncParsableCommand {
             throw ValidationError(error.description)
         }
         return configuration
+    }
+
+    /// The standard catalogue with `--backends FILE` laid over it; a bad file is a usage error (exit 2).
+    func loadBackends() throws -> BackendCatalogue {
+        guard let backends else { return .standard }
+        let text: String
+        do {
+            text = try String(contentsOfFile: backends, encoding: .utf8)
+        } catch {
+            throw ValidationError("--backends \(backends): cannot read the file")
+        }
+        do {
+            return try BackendCatalogue.standard.overridden(byTOML: text)
+        } catch {
+            throw ValidationError("--backends \(backends): \(error.description)")
+        }
     }
 
     func run() async throws {

@@ -124,8 +124,9 @@ enum TutorialFixtures {
               "id": "\(id)-usageVolume-data", "href": "\(href)-usageVolume-data", "isBundle": false,
               "usageType": "DATA", "isShared": false,
               "bucketCounter": [{
-                "valueName": "dataUsage", "value": {"amount": "<number>", "units": "KB"},
-                "consumptionPeriod": {"startDateTime": "<date>", "endDateTime": "<date>"}, "counterType": "USED"
+                "valueName": "dataUsage", "usageType": "DATA", "counterType": "USED", "periodType": "BILLING_PERIOD",
+                "value": {"amount": "<number>", "units": "KB"},
+                "consumptionPeriod": {"startDateTime": "<date>", "endDateTime": "<date>"}
               }],
               "@baseType": "product", "@type": "usageVolume"
             }}
