@@ -41,7 +41,7 @@ struct ChangeResult: Sendable {
     /// sub-products, about 2.5 KiB each.
     static func push(_ fields: [String: LuaValue], monitor: Monitor?, product: JSONValue?, on stack: LuaStack) -> Int32 {
         var fields = fields
-        if let monitor { fields["monitor"] = monitor.luaValue }
+        if let monitor { fields["monitor"] = monitor.outcomeLuaValue }
         stack.push(LuaValue.object(fields))
         guard let product else { return 1 }
         guard stack.pushRegistryField(outcomeMetatableKey) == .table else {
