@@ -125,4 +125,33 @@ import Testing
                 == "error: missing setting 'api_url': pass --api-url, set CMO_API_URL, or add api_url to profile "
                 + "'default' in \(home.path)/.config/cmo/config.toml\n")
     }
+
+    @Test func aWrongClientSecretSaysInvalidClientOnceAndExitsTwo() throws {
+        let sim = try SimProcess()
+        var environment = sim.environment
+        environment["CMO_CLIENT_SECRET"] = "not-the-secret"
+        for arguments in [["list"], ["get", "JASPER-1"], ["token"]] {
+            let result = try CMOBinary.run(arguments, environment: environment)
+            #expect(result.status == 2, "cmo \(arguments[0])")
+            let lines = result.stderr.split(separator: "\n").map(String.init)
+            #expect(
+                lines.first
+                    == "error: token request rejected: invalid_client: Invalid client or Invalid client credentials",
+                "cmo \(arguments[0])")
+            // Said once: no log line besides the report.
+            #expect(lines.filter { $0.contains("invalid_client") }.count == 1, "cmo \(arguments[0])")
+            #expect(lines.count == 2 && lines[1].hasPrefix("  correlation id: "), "cmo \(arguments[0])")
+            #expect(!result.stderr.contains("not-the-secret"))
+            #expect(result.stdout.isEmpty)
+        }
+    }
+
+    @Test func maxRetryWaitIsAnOptionOfTheClientCommands() throws {
+        let result = try CMOBinary.run(["list", "--help"])
+        #expect(result.stdout.contains("--max-retry-wait <seconds>"))
+        let sim = try SimProcess()
+        let bad = try sim.cmo("list", "--max-retry-wait=-1")
+        #expect(bad.status == 2)
+        #expect(bad.stderr == "error: invalid setting 'max_retry_wait': must be 0 or more seconds\n")
+    }
 }
