@@ -56,4 +56,43 @@ import Testing
             #expect(result.terminationReason == .exit && result.status != 0, "\(arguments)")
         }
     }
+
+    @Test func backendsFileOverridesTheTableAndABadOneExits2() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cmo-backends-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let bad = directory.appendingPathComponent("bad.toml")
+        try "[backends.TMSP]\nasynchronous = 1\n".write(to: bad, atomically: true, encoding: .utf8)
+        let refused = try CMOBinary.run(["sim", "--port", "0", "--backends", bad.path], timeout: .seconds(60))
+        #expect(refused.terminationReason == .exit && refused.status == 2)
+        #expect(refused.stderr.contains("--backends \(bad.path): line 2: backends.TMSP.asynchronous: must be true or false"), "\(refused.stderr)")
+        #expect(refused.stdout.isEmpty)
+        let missing = try CMOBinary.run(["sim", "--port", "0", "--backends", directory.appendingPathComponent("none.toml").path], timeout: .seconds(60))
+        #expect(missing.status == 2 && missing.stderr.contains("cannot read the file"))
+
+        let good = directory.appendingPathComponent("good.toml")
+        try "[backends.TMSP]\nasynchronous = false\n".write(to: good, atomically: true, encoding: .utf8)
+        let sim = try SimProcess(fleet: 60, seed: 5, ["--backends", good.path])
+        #expect(sim.lines.count == 2)
+        let environment = sim.printedVariables
+        let token = try TutorialReplayTests.run([
+            "--silent", "-X", "POST", environment["CMO_AUTH_URL"] ?? "", "-d",
+            "grant_type=client_credentials&client_id=cmo-demo&client_secret=cmo-demo-secret",
+        ])
+        let accessToken = try #require((try JSONSerialization.jsonObject(with: Data(token.utf8)) as? [String: Any])?["access_token"] as? String)
+        let list = try TutorialReplayTests.run([
+            "--silent", "-H", "Authorization: Bearer \(accessToken)",
+            (environment["CMO_API_URL"] ?? "") + "/eos/product?fields=id,status&status=INACTIVE&pageSize=100",
+        ])
+        let ids = ((try JSONSerialization.jsonObject(with: Data(list.utf8)) as? [String: Any])?["entities"] as? [[String: Any]] ?? [])
+            .compactMap { $0["id"] as? String }
+        let tmsp = try #require(ids.first { $0.hasPrefix("TMSP-") })
+        let patched = try TutorialReplayTests.run([
+            "--silent", "-o", "/dev/null", "-w", "%{http_code}", "-X", "PATCH", "-H", "Authorization: Bearer \(accessToken)",
+            "-H", "Content-Type: application/json-patch+json", "-d", #"[{"op":"replace","path":"/status","value":"ACTIVE"}]"#,
+            (environment["CMO_API_URL"] ?? "") + "/eos/product/\(tmsp)-simCard",
+        ])
+        #expect(patched == "200", "TMSP made synchronous by the file answers at once")
+        _ = try sim.stop(signal: SIGTERM)
+    }
 }
