@@ -114,8 +114,9 @@ public struct CMOError: Error, Sendable, CustomStringConvertible {
                 retryAfter: retryAfter, retryAt: retryAt))
     }
 
-    /// The problem's title, or the message when the server sent no problem body.
-    public var title: String { problem?.headline ?? message }
+    /// The problem's title, or the message when the server sent no problem body; for `rateLimited`, the message
+    /// (it says when to retry, which a 429's generic title does not).
+    public var title: String { kind == .rateLimited ? message : problem?.headline ?? message }
 
     /// The problem's detail, when the server sent one.
     public var detail: String? { problem?.explanation }

@@ -13,7 +13,7 @@ struct RateLimitHeaders: Sendable, Hashable {
 
     /// Reads the headers; `nil` when none is present. `X-Rate-Limit-Reset` is taken as seconds from now, or as a
     /// Unix time in seconds when it is that large (after 2001), as some gateways send it.
-    init?(_ headers: HTTPHeaders, now: Date = Date()) {
+    init?(_ headers: HTTPHeaders, now: Date? = nil) {
         func number(_ name: String) -> Double? {
             headers.first(name: name).flatMap { Double($0.trimmingCharacters(in: .whitespaces)) }.flatMap {
                 $0.isFinite && $0 >= 0 ? $0 : nil
@@ -26,7 +26,7 @@ struct RateLimitHeaders: Sendable, Hashable {
         self.limit = limit.map { Int($0) }
         self.remaining = remaining.map { Int($0) }
         self.reset = reset.map { value in
-            let seconds = value >= 1_000_000_000 ? max(0, value - now.timeIntervalSince1970) : value
+            let seconds = value >= 1_000_000_000 ? max(0, value - (now ?? Date()).timeIntervalSince1970) : value
             return .milliseconds(Int64((seconds * 1000).rounded(.up)))
         }
     }
