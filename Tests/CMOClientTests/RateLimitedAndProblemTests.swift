@@ -41,6 +41,7 @@ import Testing
         let at = ISO8601DateFormatter().string(from: retryAt)
         #expect(error.message == "rate limited by the API: retry after 3600 s (at \(at)); --max-retry-wait is 60 s")
         #expect(error.detail == "Quota exceeded.")
+        #expect(error.title == error.message)  // what Lua's message starts with
         #expect(again.kind == .rateLimited)
         #expect(again.attempts == 0)
         #expect((again.retryAfter ?? .zero) > .seconds(3500))
@@ -70,6 +71,29 @@ import Testing
         #expect(long.message.hasSuffix("; --max-retry-wait is 30 s"))
         #expect(long.message.hasPrefix("rate limited by the API: retry after 120 s (at "))
         #expect(log == ["GET /api/eos/monitor/m1", "GET /api/eos/product/TMUS-1", "GET /api/eos/product/TMUS-1"])
+    }
+
+    @Test func monitorPollsKeepTheirProductsBackendWhenTheCallerNamesIt() async throws {
+        // TMSP is refused for an hour; a poll attributed to TMSP is held with it, an unattributed one is not.
+        let (attributed, log) = try await ScriptedServer.withServer({ request in
+            if request.path.contains("/product/TMSP-") {
+                return .init(status: .tooManyRequests, headers: ["Retry-After": "3600"], body: "{}")
+            }
+            return .init(body: #"{"id":"m1","state":"Completed"}"#)
+        }) { base, log in
+            try await withClient(Self.configuration(base: base)) { client in
+                _ = await #expect(throws: CMOError.self) { try await client.product(id: "TMSP-1") }
+                let attributed = try await #require(throws: CMOError.self) {
+                    try await client.awaitMonitor(Monitor(id: "m1", state: .inProgress), backend: "TMSP")
+                }
+                let plain = try await client.monitor(id: "m1")
+                #expect(plain.state == .completed)
+                return (attributed, log.all)
+            }
+        }
+        #expect(attributed.kind == .rateLimited)
+        #expect(attributed.attempts == 0)
+        #expect(log == ["GET /api/eos/product/TMSP-1", "GET /api/eos/monitor/m1"])
     }
 
     @Test func maxRetryWaitComesFromFlagEnvironmentOrProfile() throws {

@@ -154,4 +154,15 @@ import Testing
         #expect(bad.status == 2)
         #expect(bad.stderr == "error: invalid setting 'max_retry_wait': must be 0 or more seconds\n")
     }
+
+    @Test func aBadRequestShowsEachValidationProblemOnItsOwnLine() throws {
+        let sim = try SimProcess()
+        let result = try sim.cmo("list", "--page-size", "1000")
+        #expect(result.status == 1)
+        let lines = result.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.first == "error: GET product failed with HTTP 400")
+        let errors = try #require(lines.firstIndex(of: "  errors:"))
+        #expect(lines.count > errors + 1)
+        #expect(lines[errors + 1].hasPrefix("    pageSize: "))
+    }
 }

@@ -54,7 +54,8 @@ struct PatchCommand: AsyncParsableCommand {
                     return
                 }
                 if format == .table { StandardStreams.err("accepted: waiting for monitor \(monitor.id)") }
-                let finished = try await client.awaitMonitor(monitor, timeout: timeout)
+                let finished = try await client.awaitMonitor(
+                    monitor, timeout: timeout, backend: BackendCatalogue.backendName(ofProductID: id))
                 MonitorCommand.print(finished, format: format)
             }
         }
