@@ -186,11 +186,11 @@ struct BackendsFileLocator: Sendable {
             if inMultiline || line.isEmpty || line.hasPrefix("#") { continue }
             if line.hasPrefix("["), let close = line.firstIndex(of: "]") {
                 table = Self.keyPath(String(line[line.index(after: line.startIndex)..<close]))
-                record(table, offset + 1)
+                for count in 1...max(1, table.count) { record(Array(table.prefix(count)), offset + 1) }
             } else if let equals = line.firstIndex(of: "=") {
                 let key = Self.keyPath(String(line[..<equals]))
                 // Dotted keys (`backends.TMSP.asynchronous = true`) also name the tables they pass through.
-                for count in 1...max(1, key.count) { record(table + key.prefix(count), offset + 1) }
+                for count in 1...max(1, key.count) { record(table + Array(key.prefix(count)), offset + 1) }
             }
         }
     }
