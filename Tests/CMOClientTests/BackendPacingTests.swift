@@ -32,8 +32,8 @@ import Testing
     }
 
     @Test func theCataloguesRateKeepsOneNCEUnderItsLimitWithoutA429() async throws {
-        // The simulator allows 10 requests a second (a bucket of 10); 30 1NCE reads sent at once.
-        let simulator = SimulatorConfiguration(fleetSize: 120, seed: 11, rateLimit: 10)
+        // The simulator limits 1NCE to 10 requests a second, as the real service does; 30 1NCE reads sent at once.
+        let simulator = SimulatorConfiguration(fleetSize: 120, seed: 11)
         let paced = try await withSimulator(simulator, configure: { $0.backends = Self.catalogue(oneNCE: 10) }) {
             sim, client in
             let ids = sim.products.filter { $0.id.hasPrefix("1NCE-") }.map(\.id)

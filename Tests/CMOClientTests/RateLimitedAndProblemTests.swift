@@ -201,13 +201,18 @@ import Testing
         #expect(exactLog.count == 3)
     }
 
-    @Test func findAgainstTheSimulatorStillFindsWhatItAsks() async throws {
-        try await withSimulator { sim, client in
-            let known = sim.products.filter { $0.connectivityType == .cellular }.prefix(3).map(\.identifier)
-            try #require(known.count == 3)
-            let result = try await client.find(iccids: known + ["89000000000000000000"])
+    @Test func findReadsEveryPageOfTheSimulator() async throws {
+        // 150 ICCIDs the fleet has and 20 it has not: the simulator answers 100 products a page.
+        try await withSimulator(SimulatorConfiguration(fleetSize: 400, seed: 11)) { sim, client in
+            let known = Array(sim.products.filter { $0.connectivityType == .cellular }.prefix(150).map(\.identifier))
+            try #require(known.count == 150)
+            let unknown = (0..<20).map { String(89_000_000_000_000_000_00 + $0) }
+            let result = try await client.find(iccids: known + unknown)
             #expect(Set(result.products.compactMap(\.iccid)) == Set(known))
-            #expect(result.missing == ["89000000000000000000"])
+            #expect(result.products.count == 150)
+            #expect(result.errors.count == 20)
+            #expect(result.missing == unknown)
+            #expect(client.statistics.requests == 2)
         }
     }
 
