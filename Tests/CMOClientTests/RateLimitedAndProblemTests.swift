@@ -48,6 +48,24 @@ import Testing
         #expect(log == ["GET /api/eos/product/1NCE-1", "GET /api/eos/product/JASPER-1"])
     }
 
+    @Test func theSimulatorsHourlyQuotaIsRateLimitedNotSleptThrough() async throws {
+        // Three requests an hour: the fourth is refused with a Retry-After of about an hour, the fifth not sent.
+        try await withSimulator(SimulatorConfiguration(fleetSize: 60, seed: 11, quotaPerHour: 3)) { sim, client in
+            let id = sim.products[0].id
+            for _ in 0..<3 { _ = try await client.product(id: id) }
+            let refused = try await #require(throws: CMOError.self) { try await client.product(id: id) }
+            #expect(refused.kind == .rateLimited)
+            #expect(refused.status == 429)
+            #expect((refused.retryAfter ?? .zero) > .seconds(3000))
+            #expect(refused.message.hasPrefix("rate limited by the API: retry after "))
+            let local = try await #require(throws: CMOError.self) { try await client.product(id: id) }
+            #expect(local.kind == .rateLimited)
+            #expect(local.attempts == 0)
+            #expect(client.statistics.requests == 4)
+            #expect(client.statistics.rateLimited == 1)
+        }
+    }
+
     @Test func a503RetryAfterBeyondTheWaitIsRateLimitedTooAndAShortOneIsWaitedOut() async throws {
         let (long, log) = try await ScriptedServer.withServer({ request in
             if request.path.hasSuffix("/monitor/m1") {
