@@ -150,7 +150,13 @@ public final class ScriptRunner {
         case .failed(let error):
             var report = error.message
             if let traceback = error.traceback { report += "\n" + traceback }
-            return RunResult(outcome: outcome, exitCode: .scriptError, errorReport: report)
+            // An API error that is the operator's to fix (a wrong client secret) ends the run as a usage error.
+            let configuration = if case .object(let fields) = error.value, fields["configuration_problem"] == .boolean(true) {
+                true
+            } else {
+                false
+            }
+            return RunResult(outcome: outcome, exitCode: configuration ? .usage : .scriptError, errorReport: report)
         case .stopped(let reason, let error):
             let detail = error.message == reason.description ? reason.description : error.message
             return RunResult(outcome: outcome, exitCode: .stopped, errorReport: "stopped: \(detail)")

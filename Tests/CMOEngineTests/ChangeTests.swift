@@ -89,7 +89,11 @@ import Testing
 
     @Test func dryRunRefusesWhatTheBackendRefusesAndTheRealRunAgrees() async throws {
         try await EngineHarness.with { harness in
-            let inactive = try #require(harness.ids(status: "INACTIVE", async: false).first)
+            // A synchronous backend that allows INACTIVE -> ACTIVE only (JASPER allows every change).
+            let inactive = try #require(
+                harness.ids(status: "INACTIVE", async: false).first { id in
+                    BackendCatalogue.standard.profile(forProductID: id)?.transitions.targets(from: "INACTIVE") == ["ACTIVE"]
+                })
             let script = """
                 local ok, err = cmo.try(cmo.suspend, "\(inactive)")
                 print(ok, err.kind)

@@ -146,6 +146,19 @@ import Testing
         }
     }
 
+    @Test func aRunWithAWrongClientSecretExitsTwo() throws {
+        let sim = try SimProcess()
+        var environment = sim.environment
+        environment["CMO_CLIENT_SECRET"] = "not-the-secret"
+        let script = FileManager.default.temporaryDirectory.appendingPathComponent("cmo-secret-\(UUID().uuidString).lua")
+        try "print(cmo.product('JASPER-1').id)\n".write(to: script, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: script) }
+        let result = try CMOBinary.run(["run", "--no-journal", script.path], environment: environment)
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains("invalid_client: Invalid client or Invalid client credentials"))
+        #expect(!result.stderr.contains("not-the-secret"))
+    }
+
     @Test func maxRetryWaitIsAnOptionOfTheClientCommands() throws {
         let result = try CMOBinary.run(["list", "--help"])
         #expect(result.stdout.contains("--max-retry-wait <seconds>"))

@@ -1,9 +1,10 @@
+import Foundation
 import CMOClient
 import LuaKit
 
 extension CMOError: LuaErrorConvertible {
     /// `http`, `auth`, `network`, `timeout`, `outcome_unknown`, `decoding`, `monitor_failed`, `monitor_timeout`,
-    /// `cancelled`, `configuration`.
+    /// `cancelled`, `configuration`, `rate_limited`.
     public var luaErrorKind: String {
         var name = ""
         for character in kind.description {
@@ -56,6 +57,16 @@ extension CMOError: LuaErrorConvertible {
         if let traceId { fields["trace_id"] = .string(traceId) }
         if let request { fields["request"] = .string(request) }
         if let monitor { fields["monitor"] = monitor.luaValue }
+        if let retryAfter { fields["retry_after"] = .number(retryAfter.seconds) }
+        if let retryAt { fields["retry_at"] = .string(retryAt.formatted(.iso8601)) }
+        if let errors = problem?.errors, !errors.isEmpty {
+            fields["errors"] = .array(errors.map { entry in
+                var item: [String: LuaValue] = ["message": .string(entry.message)]
+                if let field = entry.field { item["field"] = .string(field) }
+                return .object(item)
+            })
+        }
+        if isConfigurationProblem { fields["configuration_problem"] = .boolean(true) }
         return fields
     }
 }

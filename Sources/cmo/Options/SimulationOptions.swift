@@ -37,6 +37,7 @@ struct SimulationOptions: ParsableArguments {
             httpDebug: connection.httpDebug)
         api.limits.requestsPerSecond = connection.rateLimit
         if let maxInFlight = connection.maxInFlight { api.limits.maxInFlight = maxInFlight }
+        if let wait = connection.maxRetryWait { api.retry.maximumRetryAfter = .milliseconds(Int64(wait * 1000)) }
         return (.inProcessSimulator(api), simulator)
     }
 }
