@@ -31,6 +31,22 @@ import Testing
         #expect(pacing.reserve(backend: "1NCE", now: t0) == .start(at: t0 + .milliseconds(400)))
     }
 
+    @Test func requestsThatWakeLateTogetherAreSpacedAgain() {
+        var pacing = pacing()
+        // Five 1NCE starts reserved 100 ms apart; the machine was busy and all five wake at 1 s.
+        _ = starts(&pacing, "1NCE", count: 5, at: t0)
+        let late = t0 + .seconds(1)
+        let actual = (0..<5).map { _ in pacing.confirm(backend: "1NCE", now: late) }
+        #expect(actual == (0..<5).map { late + .milliseconds(100 * $0) })
+        // The next reservation comes after them, not at the old schedule's end (t0 + 500 ms).
+        #expect(pacing.reserve(backend: "1NCE", now: late) == .start(at: late + .milliseconds(500)))
+        // On time, a confirmation changes nothing; a backend without a rate is never held.
+        var onTime = self.pacing()
+        let planned = starts(&onTime, "1NCE", count: 3, at: t0)
+        for case .start(let at) in planned { #expect(onTime.confirm(backend: "1NCE", now: at) == at) }
+        #expect(onTime.confirm(backend: "JASPER", now: late) == late)
+    }
+
     @Test func aTooManyRequestsBlocksAndSlowsOnlyItsBackend() {
         var pacing = pacing()
         pacing.answered(backend: "1NCE", status: 429, retryAfter: .seconds(2), rateLimit: nil, now: t0)

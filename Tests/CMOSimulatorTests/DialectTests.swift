@@ -201,15 +201,14 @@ import Testing
         try await SimulatorHarness.with(Self.fleet) { h in
             let token = try await h.token()
             let oneNCE = try h.product { $0.backend == .oneNCE }
-            var statuses: [Int] = []
-            var refused: HTTPResult?
-            for _ in 0..<15 {
-                let result = try await h.get("product/" + oneNCE.id, token: token)
-                statuses.append(result.status)
-                if result.status == 429, refused == nil { refused = result }
+            // 40 reads at once: more than the bucket's 10 plus what it refills however slow this machine is.
+            let results = try await withThrowingTaskGroup(of: HTTPResult.self) { group in
+                for _ in 0..<40 { group.addTask { try await h.get("product/" + oneNCE.id, token: token) } }
+                return try await group.reduce(into: []) { $0.append($1) }
             }
-            #expect(statuses.prefix(10).allSatisfy { $0 == 200 })
-            let answer = try #require(refused)
+            #expect(results.count { $0.status == 200 } >= 10)
+            #expect(results.allSatisfy { $0.status == 200 || $0.status == 429 })
+            let answer = try #require(results.first { $0.status == 429 })
             #expect(answer.isProblem)
             #expect(answer.header("Retry-After").flatMap(Int.init).map { $0 >= 1 } == true)
             #expect(answer.header("X-Rate-Limit-Limit") == "10")

@@ -100,6 +100,20 @@ struct RatePacing: Sendable {
         [global.blocked(now: now), backend.flatMap { lane(of: $0).blocked(now: now) }].compactMap { $0 }.max()
     }
 
+    /// The actual start of a request of `backend` whose reserved start has come (`RateSpacing.confirm`): `now`, or
+    /// later when requests woke together.
+    mutating func confirm(backend: String?, now: ContinuousClock.Instant) -> ContinuousClock.Instant {
+        guard let backend, var current = lanes[backend], current.spacing != nil else { return now }
+        let start = current.spacing!.confirm(now: now)
+        lanes[backend] = current
+        return start
+    }
+
+    /// The actual start allowed by the global `--rate-limit` for a request whose reserved start has come.
+    mutating func confirmGlobal(now: ContinuousClock.Instant) -> ContinuousClock.Instant {
+        global.spacing?.confirm(now: now) ?? now
+    }
+
     /// The start allowed by the global `--rate-limit`, or nil when there is none.
     mutating func reserveGlobal(now: ContinuousClock.Instant) -> ContinuousClock.Instant? {
         global.spacing?.reserve(now: now)

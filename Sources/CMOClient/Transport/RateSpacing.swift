@@ -6,6 +6,8 @@ struct RateSpacing: Sendable {
     private(set) var requestsPerSecond: Double
     private(set) var interval: Duration
     private var nextFree: ContinuousClock.Instant?
+    /// When the last request actually started (see `confirm(now:)`).
+    private var lastStart: ContinuousClock.Instant?
 
     init(requestsPerSecond: Double) {
         self.requestsPerSecond = requestsPerSecond
@@ -16,6 +18,16 @@ struct RateSpacing: Sendable {
     mutating func reserve(now: ContinuousClock.Instant) -> ContinuousClock.Instant {
         let start = max(now, nextFree ?? now)
         nextFree = start + interval
+        return start
+    }
+
+    /// A request whose reserved start has come starts now, or later when it would follow the last actual start
+    /// by less than `interval`: requests that wake late together (a busy machine) are spread out again instead of
+    /// going out as a burst. Returns the start, `now` or later; later starts reserved move behind it.
+    mutating func confirm(now: ContinuousClock.Instant) -> ContinuousClock.Instant {
+        let start = max(now, lastStart.map { $0 + interval } ?? now)
+        lastStart = start
+        nextFree = max(nextFree ?? start, start + interval)
         return start
     }
 

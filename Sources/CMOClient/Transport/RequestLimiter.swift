@@ -50,14 +50,14 @@ final class RequestLimiter: Sendable {
                 if proceed { continuation.resume() }
             }
         }
-        let start = locked.withLock { locked in locked.pacing.reserveGlobal(now: .now) }
-        if let start, start > .now {
-            do {
-                try await Task.sleep(until: start, clock: .continuous)
-            } catch {
-                release()
-                throw CMOError.cancelled("waiting for the request rate limit")
-            }
+        guard let reserved = locked.withLock({ locked in locked.pacing.reserveGlobal(now: .now) }) else { return }
+        do {
+            if reserved > .now { try await Task.sleep(until: reserved, clock: .continuous) }
+            let start = locked.withLock { locked in locked.pacing.confirmGlobal(now: .now) }
+            if start > .now { try await Task.sleep(until: start, clock: .continuous) }
+        } catch {
+            release()
+            throw CMOError.cancelled("waiting for the request rate limit")
         }
     }
 
@@ -83,7 +83,17 @@ final class RequestLimiter: Sendable {
             // A 429 or an exhausted window may have blocked the lane while this request slept.
             let now = ContinuousClock.now
             guard let blocked = locked.withLock({ locked in locked.pacing.blocked(backend: backend, now: now) })
-            else { return }
+            else {
+                // Requests that woke late together go out spaced, not as a burst.
+                let start = locked.withLock { locked in locked.pacing.confirm(backend: backend, now: .now) }
+                guard start > .now else { return }
+                do {
+                    try await Task.sleep(until: start, clock: .continuous)
+                } catch {
+                    throw CMOError.cancelled("waiting for the rate limit of \(backend ?? "the API")")
+                }
+                return
+            }
             decision = blocked - now > maximumWait ? .refuse(retryAfter: blocked - now) : .start(at: blocked)
         }
     }
