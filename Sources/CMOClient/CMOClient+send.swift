@@ -36,6 +36,11 @@ extension CMOClient {
                 lastResponse = outcome
                 failure = .status(outcome.status, retryAfter: outcome.retryAfter)
             case .transport(let transport):
+                if let problem = transport.problem {
+                    throw await problem.error(
+                        url: request.url(base: baseURL), request: request.label, proxy: apiProxy,
+                        tls: configuration.tls, attempts: retry.attempts)
+                }
                 failure = .transport(transport)
             }
             switch retry.attemptFailed(failure, now: .now, using: &generator) {
@@ -114,7 +119,7 @@ extension CMOClient {
             return .response(outcome, token: token, sentAt: started)
         } catch {
             if Task.isCancelled { throw CMOError.cancelled("sending \(request.label)") }
-            let failure = TransportFailure(classifying: error)
+            let failure = TransportFailure(classifying: error, proxied: apiProxy != nil)
             debugLog?.failure(method: request.method, url: url, failure: failure, elapsed: .now - started)
             return .transport(failure)
         }

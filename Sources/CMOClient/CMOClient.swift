@@ -30,7 +30,10 @@ public final class CMOClient: Sendable {
     public let configuration: Configuration
     let logger: Logger
     let httpClient: HTTPClient
-    private let ownsHTTPClient: Bool
+    /// The proxy API requests go through (`nil`: direct).
+    let apiProxy: ProxyServer?
+    /// The clients this client made and shuts down: the API's, and the token endpoint's when its proxy differs.
+    private let ownedHTTPClients: [HTTPClient]
     let tokens: TokenProvider
     let limiter: RequestLimiter
     let metrics: ClientMetrics
@@ -42,19 +45,43 @@ public final class CMOClient: Sendable {
     /// - Parameters:
     ///   - configuration: Where and how to connect.
     ///   - logger: The logger for retries, token refreshes and (with `httpDebug`) HTTP traffic; never built here.
-    ///   - httpClient: A client to share; when `nil`, the client makes its own with a connection pool sized to
-    ///     `limits.maxInFlight`, and `shutdown()` shuts it down.
+    ///   - httpClient: A client to share (its TLS and proxy settings are used as they are); when `nil`, the
+    ///     client makes its own with a connection pool sized to `limits.maxInFlight`, the configuration's TLS trust
+    ///     and the proxy for the API's URL (plus one for the token endpoint when its proxy differs), and
+    ///     `shutdown()` shuts them down.
     public init(configuration: Configuration, logger: Logger, httpClient: HTTPClient? = nil) {
         self.configuration = configuration
         self.logger = logger
+        let tokenHTTPClient: HTTPClient
+        let tokenProxy: ProxyServer?
         if let httpClient {
             self.httpClient = httpClient
-            self.ownsHTTPClient = false
+            self.apiProxy = nil
+            tokenHTTPClient = httpClient
+            tokenProxy = nil
+            self.ownedHTTPClients = []
         } else {
-            self.httpClient = HTTPClient(
+            let apiProxy = configuration.proxy.server(for: configuration.apiURL)
+            tokenProxy = configuration.proxy.server(for: configuration.auth.tokenURL)
+            let api = HTTPClient(
                 eventLoopGroup: HTTPClient.defaultEventLoopGroup,
-                configuration: Self.httpClientConfiguration(for: configuration))
-            self.ownsHTTPClient = true
+                configuration: Self.httpClientConfiguration(for: configuration, proxy: apiProxy, logger: logger))
+            self.httpClient = api
+            self.apiProxy = apiProxy
+            if tokenProxy == apiProxy {
+                tokenHTTPClient = api
+                self.ownedHTTPClients = [api]
+            } else {
+                tokenHTTPClient = HTTPClient(
+                    eventLoopGroup: HTTPClient.defaultEventLoopGroup,
+                    configuration: Self.httpClientConfiguration(for: configuration, proxy: tokenProxy, logger: logger))
+                self.ownedHTTPClients = [api, tokenHTTPClient]
+            }
+            if configuration.httpDebug {
+                let api = apiProxy.map { "via proxy \($0)" } ?? "direct"
+                let token = tokenProxy.map { "via proxy \($0)" } ?? "direct"
+                logger.debug("routes: API \(api), token endpoint \(token)")
+            }
         }
         let metrics = ClientMetrics()
         self.metrics = metrics
@@ -65,13 +92,21 @@ public final class CMOClient: Sendable {
         let debugLog = configuration.httpDebug ? HTTPDebugLog(logger: logger) : nil
         self.debugLog = debugLog
         let fetcher = TokenFetcher(
-            configuration: configuration, httpClient: self.httpClient, logger: logger, metrics: metrics,
-            debugLog: debugLog)
+            configuration: configuration, httpClient: tokenHTTPClient, proxy: tokenProxy, logger: logger,
+            metrics: metrics, debugLog: debugLog)
         self.tokens = TokenProvider(refreshSkew: configuration.auth.refreshSkew) { await fetcher.fetch() }
     }
 
     /// The `HTTPClient` settings the client uses when it makes its own.
     public static func httpClientConfiguration(for configuration: Configuration) -> HTTPClient.Configuration {
+        httpClientConfiguration(
+            for: configuration, proxy: configuration.proxy.server(for: configuration.apiURL), logger: nil)
+    }
+
+    /// The `HTTPClient` settings for requests that go through `proxy` (`nil`: direct).
+    static func httpClientConfiguration(
+        for configuration: Configuration, proxy: ProxyServer?, logger: Logger?
+    ) -> HTTPClient.Configuration {
         var http = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
             timeout: .init(connect: configuration.timeout.connect.timeAmount, read: configuration.timeout.read.timeAmount),
@@ -84,13 +119,25 @@ public final class CMOClient: Sendable {
         http.connectionPool.retryConnectionEstablishment = false
         // No distributed tracing: the client logs and counts instead, and a span per request costs throughput.
         http.tracing.tracer = nil
+        do {
+            http.tlsConfiguration = try configuration.tls.makeTLSConfiguration()
+        } catch {
+            // Configuration.load checked the files; one that went away since leaves the system's trust only.
+            logger?.error("TLS settings unusable, trusting the system's CAs only: \(error.message)")
+        }
+        if let proxy {
+            let authorization = proxy.username.map {
+                HTTPClient.Authorization.basic(username: $0, password: proxy.password?.value ?? "")
+            }
+            http.proxy = .server(host: proxy.host, port: proxy.port, authorization: authorization)
+        }
         return http
     }
 
     /// Shuts down the HTTP client when the client made it. Call once, after the last request.
     public func shutdown() async throws {
-        if ownsHTTPClient {
-            try await httpClient.shutdown()
+        for client in ownedHTTPClients {
+            try await client.shutdown()
         }
     }
 

@@ -21,8 +21,11 @@ public final class CMOSimulator: Sendable {
     public let configuration: SimulatorConfiguration
     /// The bound port (the system's choice when the configuration says 0).
     public let port: Int
-    /// `http://HOST:PORT`.
+    /// `http://HOST:PORT`, or `https://HOST:PORT` with TLS.
     public let baseURL: String
+    /// With a generated TLS certificate: the PEM file of the CA that signed it, for clients to trust
+    /// (`CMO_CA_FILE`); `nil` without TLS or with certificate files.
+    public let caFile: String?
     /// Everything before `/{tenant}`: `http://HOST:PORT/connection-management-orchestrator/v5` (`CMO_API_URL`).
     public let apiURL: String
     /// The full token endpoint URL, `http://HOST:PORT/auth/realms/{realm}/protocol/openid-connect/token`
@@ -42,15 +45,16 @@ public final class CMOSimulator: Sendable {
 
     private init(
         configuration: SimulatorConfiguration, port: Int, store: FleetStore, serviceGroup: ServiceGroup,
-        runTask: Task<Void, any Error>
+        runTask: Task<Void, any Error>, caFile: String?
     ) {
         self.configuration = configuration
+        self.caFile = caFile
         self.port = port
         self.store = store
         self.serviceGroup = serviceGroup
         self.runTask = runTask
         let host = Self.linkHost(configuration.host)
-        self.baseURL = "http://\(host):\(port)"
+        self.baseURL = "\(configuration.tls == nil ? "http" : "https")://\(host):\(port)"
         self.apiURL = baseURL + "/connection-management-orchestrator/v5"
         self.authURL = baseURL + "/auth/realms/\(configuration.realm)/protocol/openid-connect/token"
     }
@@ -78,16 +82,20 @@ public final class CMOSimulator: Sendable {
         let responder = SimulatorResponder(configuration: configuration, store: store, address: address)
         let bound = OneShot<Int>()
         let host = linkHost(configuration.host)
+        let scheme = configuration.tls == nil ? "http" : "https"
+        let tls = try configuration.tls.map { tls throws(SimulatorError) in try SimulatorTLSMaterial(tls) }
+        let server = try tls?.serverBuilder(http2: configuration.tls?.http2 ?? false) ?? .http1()
         let application = Application(
             responder: responder,
+            server: server,
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.host, port: configuration.port),
                 serverName: nil
             ),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
-                address.baseURL = "http://\(host):\(port)"
-                address.apiURL = "http://\(host):\(port)/connection-management-orchestrator/v5"
+                address.baseURL = "\(scheme)://\(host):\(port)"
+                address.apiURL = "\(scheme)://\(host):\(port)/connection-management-orchestrator/v5"
                 bound.fulfill(.success(port))
             },
             logger: logger
@@ -109,7 +117,8 @@ public final class CMOSimulator: Sendable {
             bound.fulfill(.failure(SimulatorError.stoppedBeforeStart))
         }
         let port = try await bound.value
-        return CMOSimulator(configuration: configuration, port: port, store: store, serviceGroup: serviceGroup, runTask: runTask)
+        return CMOSimulator(configuration: configuration, port: port, store: store, serviceGroup: serviceGroup, runTask: runTask,
+            caFile: tls?.caFile)
     }
 
     /// Stops gracefully: open connections finish their requests, then the server closes. Throws what the server

@@ -8,6 +8,8 @@ import NIOHTTP1
 struct TokenFetcher: Sendable {
     let configuration: Configuration
     let httpClient: HTTPClient
+    /// The proxy token requests go through (`nil`: direct).
+    let proxy: ProxyServer?
     let logger: Logger
     let metrics: ClientMetrics
     let debugLog: HTTPDebugLog?
@@ -24,6 +26,12 @@ struct TokenFetcher: Sendable {
             case .success(let received):
                 outcome = received
             case .failure(let transport):
+                if let problem = transport.problem {
+                    let error = await problem.error(
+                        url: configuration.auth.tokenURL, request: "POST token", proxy: proxy, tls: configuration.tls,
+                        attempts: retry.attempts)
+                    return .failure(.init(error: error, final: true))
+                }
                 failure = .transport(transport)
                 switch retry.attemptFailed(failure, now: .now, using: &generator) {
                 case .retry(let delay):
@@ -118,7 +126,7 @@ struct TokenFetcher: Sendable {
             debugLog?.response(method: .POST, url: auth.tokenURL, outcome: outcome, elapsed: .now - started)
             return .success(outcome)
         } catch {
-            let failure = TransportFailure(classifying: error)
+            let failure = TransportFailure(classifying: error, proxied: proxy != nil)
             debugLog?.failure(method: .POST, url: auth.tokenURL, failure: failure, elapsed: .now - started)
             return .failure(failure)
         }

@@ -24,7 +24,8 @@ extension Configuration {
 
     /// Builds a configuration from, highest first: `overrides` (flags), the environment (`CMO_API_URL`,
     /// `CMO_TENANT`, `CMO_AUTH_URL`, `CMO_CLIENT_ID`, `CMO_CLIENT_SECRET`, `CMO_CLIENT_SECRET_FILE`, `CMO_PROFILE`,
-    /// `CMO_MAX_RETRY_WAIT`),
+    /// `CMO_MAX_RETRY_WAIT`, `CMO_CA_FILE`, `CMO_CLIENT_CERT`, `CMO_CLIENT_KEY`, and curl's `HTTPS_PROXY`,
+    /// `HTTP_PROXY`, `NO_PROXY` in either case),
     /// and a profile of the configuration file.
     ///
     /// - Throws: A `.configuration` `CMOError` naming a missing setting and the three ways to give it, or saying
@@ -135,12 +136,44 @@ extension Configuration {
             retry.maximumRetryAfter = .milliseconds(Int64(maxRetryWait * 1000))
         }
 
+        let tls = TLS(
+            caFile: (overrides.caFile ?? env("CMO_CA_FILE") ?? profile.caFile.map { expandTilde($0, environment: environment) }),
+            clientCertificateFile: overrides.clientCertificateFile ?? env("CMO_CLIENT_CERT")
+                ?? profile.clientCert.map { expandTilde($0, environment: environment) },
+            clientKeyFile: overrides.clientKeyFile ?? env("CMO_CLIENT_KEY")
+                ?? profile.clientKey.map { expandTilde($0, environment: environment) })
+        _ = try tls.makeTLSConfiguration()  // every file readable and usable now, not at the first request
+        let proxy = try loadProxy(overrides: overrides, profile: profile, environment: environment)
+
         let configuration = Configuration(
             apiURL: apiURL, tenant: tenant, auth: auth, timeout: timeout, retry: retry,
             limits: Limits(maxInFlight: maxInFlight, requestsPerSecond: rate),
-            httpDebug: overrides.httpDebug ?? false
+            httpDebug: overrides.httpDebug ?? false, tls: tls, proxy: proxy
         )
         return Loaded(configuration: configuration, warnings: warnings, profile: profileName, configFile: path)
+    }
+
+    /// The proxies: `--proxy` (every scheme) over the environment (per scheme) over the profile's `proxy`; and
+    /// `--no-proxy` over `NO_PROXY` over the profile's `no_proxy`.
+    static func loadProxy(
+        overrides: ConfigurationOverrides, profile: ConfigurationFile.Profile, environment: [String: String]
+    ) throws(CMOError) -> Proxy {
+        var proxy = try Proxy.fromEnvironment(environment)
+        if let flag = overrides.proxy, !flag.isEmpty {
+            let server = try ProxyServer(flag, setting: "proxy")
+            proxy.https = server
+            proxy.http = server
+        } else if proxy.https == nil, proxy.http == nil, let value = profile.proxy, !value.isEmpty {
+            let server = try ProxyServer(value, setting: "proxy")
+            proxy.https = server
+            proxy.http = server
+        }
+        if let list = overrides.noProxy {
+            proxy.noProxy = NoProxy(list)
+        } else if proxy.noProxy.description.isEmpty, let list = profile.noProxy {
+            proxy.noProxy = NoProxy(list)
+        }
+        return proxy
     }
 
     /// The token URL for an auth URL: a URL whose path ends in `/token` is used as it is; any other is a Keycloak

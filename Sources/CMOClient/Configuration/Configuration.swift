@@ -24,6 +24,10 @@ public struct Configuration: Sendable {
     /// The backends and their known rate limits: requests naming a product are spaced by their backend's
     /// `requestsPerSecond` (1NCE: 10), apart from other backends'.
     public var backends: BackendCatalogue
+    /// Extra trusted CAs and the client certificate for TLS.
+    public var tls: TLS
+    /// Outbound proxies and the hosts that bypass them.
+    public var proxy: Proxy
 
     /// Creates a configuration; everything but the endpoint and credentials has a default.
     public init(
@@ -35,7 +39,9 @@ public struct Configuration: Sendable {
         limits: Limits = Limits(),
         monitorPolling: MonitorPolling = MonitorPolling(),
         httpDebug: Bool = false,
-        backends: BackendCatalogue = .standard
+        backends: BackendCatalogue = .standard,
+        tls: TLS = TLS(),
+        proxy: Proxy = Proxy()
     ) {
         self.apiURL = apiURL
         self.tenant = tenant
@@ -46,6 +52,8 @@ public struct Configuration: Sendable {
         self.monitorPolling = monitorPolling
         self.httpDebug = httpDebug
         self.backends = backends
+        self.tls = tls
+        self.proxy = proxy
     }
 
     /// The URL prefix of every API path: `apiURL/tenant/`.

@@ -13,6 +13,10 @@ import TOMLKit
 /// rate_limit = 10                       # requests per second (optional)
 /// max_in_flight = 32                    # optional
 /// max_retry_wait = 60                   # seconds; a longer Retry-After fails the request (optional)
+/// ca_file = "~/.config/cmo/corp-root.pem"  # CAs trusted besides the system's (optional)
+/// client_cert = "..." / client_key = "..." # mutual TLS (optional)
+/// proxy = "http://proxy.corp:3128"      # over HTTPS_PROXY/HTTP_PROXY (optional)
+/// no_proxy = "localhost,.corp"          # over NO_PROXY (optional)
 /// ```
 struct ConfigurationFile: Decodable, Sendable {
     /// One profile: every key is optional.
@@ -32,6 +36,11 @@ struct ConfigurationFile: Decodable, Sendable {
         var requestTimeout: Double?
         var tokenRefreshSkew: Double?
         var maxRetryWait: Double?
+        var caFile: String?
+        var clientCert: String?
+        var clientKey: String?
+        var proxy: String?
+        var noProxy: String?
 
         enum CodingKeys: String, CodingKey {
             case apiURL = "api_url", tenant, authURL = "auth_url", realm, clientID = "client_id"
@@ -39,6 +48,7 @@ struct ConfigurationFile: Decodable, Sendable {
             case credentialStyle = "credential_style", scope, rateLimit = "rate_limit", maxInFlight = "max_in_flight"
             case connectTimeout = "connect_timeout", requestTimeout = "request_timeout"
             case tokenRefreshSkew = "token_refresh_skew", maxRetryWait = "max_retry_wait"
+            case caFile = "ca_file", clientCert = "client_cert", clientKey = "client_key", proxy, noProxy = "no_proxy"
         }
 
         init() {}
@@ -60,6 +70,11 @@ struct ConfigurationFile: Decodable, Sendable {
             requestTimeout = try Self.number(container, .requestTimeout)
             tokenRefreshSkew = try Self.number(container, .tokenRefreshSkew)
             maxRetryWait = try Self.number(container, .maxRetryWait)
+            caFile = try container.decodeIfPresent(String.self, forKey: .caFile)
+            clientCert = try container.decodeIfPresent(String.self, forKey: .clientCert)
+            clientKey = try container.decodeIfPresent(String.self, forKey: .clientKey)
+            proxy = try container.decodeIfPresent(String.self, forKey: .proxy)
+            noProxy = try container.decodeIfPresent(String.self, forKey: .noProxy)
         }
 
         /// TOML tells integers from floats; accept either where a number of seconds or a rate is meant.

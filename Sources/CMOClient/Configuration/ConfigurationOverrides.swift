@@ -26,12 +26,24 @@ public struct ConfigurationOverrides: Sendable {
     public var httpDebug: Bool?
     /// The longest `Retry-After` waited out, in seconds (`--max-retry-wait`); a longer one fails the request.
     public var maxRetryWait: Double?
+    /// A PEM bundle of CAs trusted besides the system's (`--ca-file`).
+    public var caFile: String?
+    /// A client certificate, PEM (`--client-cert`).
+    public var clientCertificateFile: String?
+    /// The client certificate's key, PEM (`--client-key`).
+    public var clientKeyFile: String?
+    /// The proxy for every URL (`--proxy`), over the environment's `HTTPS_PROXY`/`HTTP_PROXY`.
+    public var proxy: String?
+    /// Hosts that bypass the proxy (`--no-proxy`), over `NO_PROXY`.
+    public var noProxy: String?
 
     public init(
         apiURL: String? = nil, tenant: String? = nil, authURL: String? = nil, realm: String? = nil,
         clientID: String? = nil, clientSecretFile: String? = nil, profile: String? = nil, configFile: String? = nil,
         credentialStyle: Configuration.Auth.CredentialStyle? = nil, requestsPerSecond: Double? = nil,
-        maxInFlight: Int? = nil, httpDebug: Bool? = nil, maxRetryWait: Double? = nil
+        maxInFlight: Int? = nil, httpDebug: Bool? = nil, maxRetryWait: Double? = nil, caFile: String? = nil,
+        clientCertificateFile: String? = nil, clientKeyFile: String? = nil, proxy: String? = nil,
+        noProxy: String? = nil
     ) {
         self.apiURL = apiURL
         self.tenant = tenant
@@ -46,5 +58,10 @@ public struct ConfigurationOverrides: Sendable {
         self.maxInFlight = maxInFlight
         self.httpDebug = httpDebug
         self.maxRetryWait = maxRetryWait
+        self.caFile = caFile
+        self.clientCertificateFile = clientCertificateFile
+        self.clientKeyFile = clientKeyFile
+        self.proxy = proxy
+        self.noProxy = noProxy
     }
 }

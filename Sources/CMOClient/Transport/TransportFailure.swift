@@ -15,6 +15,15 @@ struct TransportFailure: Error, Sendable, Hashable {
     var isTimeout: Bool
     /// A short description without URLs or headers.
     var summary: String
+    /// A failure a person must fix (trust, certificate, proxy): not retried, reported as a configuration error.
+    var problem: ConnectionProblem?
+
+    /// Classifies an error thrown by `HTTPClient.execute` on a connection direct or through a proxy.
+    init(classifying error: any Error, proxied: Bool) {
+        self.init(classifying: error)
+        problem = ConnectionProblem(classifying: error, proxied: proxied)
+        if problem != nil { stage = .notSent }
+    }
 
     /// Classifies an error thrown by `HTTPClient.execute`.
     init(classifying error: any Error) {
@@ -54,9 +63,10 @@ struct TransportFailure: Error, Sendable, Hashable {
         }
     }
 
-    init(stage: Stage, isTimeout: Bool, summary: String) {
+    init(stage: Stage, isTimeout: Bool, summary: String, problem: ConnectionProblem? = nil) {
         self.stage = stage
         self.isTimeout = isTimeout
         self.summary = summary
+        self.problem = problem
     }
 }

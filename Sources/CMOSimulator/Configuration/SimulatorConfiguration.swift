@@ -58,6 +58,8 @@ public struct SimulatorConfiguration: Sendable {
     public var quotaPerHour: Int?
     /// Largest request body accepted, in bytes; larger answers 413.
     public var maxBodyBytes: Int
+    /// HTTPS instead of plain HTTP (`cmo sim --tls`); `nil` (the default): plain HTTP.
+    public var tls: TLS?
 
     /// Creates a configuration; every default gives a working demo.
     public init(
@@ -82,7 +84,8 @@ public struct SimulatorConfiguration: Sendable {
         statePath: String? = nil,
         backends: BackendCatalogue = .standard,
         quotaPerHour: Int? = nil,
-        maxBodyBytes: Int = 1 << 20
+        maxBodyBytes: Int = 1 << 20,
+        tls: TLS? = nil
     ) {
         self.host = host
         self.port = port
@@ -106,6 +109,7 @@ public struct SimulatorConfiguration: Sendable {
         self.backends = backends
         self.quotaPerHour = quotaPerHour
         self.maxBodyBytes = maxBodyBytes
+        self.tls = tls
     }
 
     /// The tenant clients use by default: the first configured one.

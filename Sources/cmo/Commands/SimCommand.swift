@@ -18,6 +18,11 @@ struct SimCommand: AsyncParsableCommand {
         discussion: """
             With no flags it serves 1000 products to the tenant 'eos' for the client cmo-demo and prints the \
             environment a client needs. Stop it with Ctrl-C.
+
+            With --tls it serves HTTPS, offering HTTP/2 and HTTP/1.1 by ALPN (HTTP/1.1 only with --no-http2). \
+            Without --tls-cert/--tls-key it makes a CA and a certificate for 127.0.0.1, localhost and ::1 at start, \
+            writes the CA to a file (--tls-ca-file, else a temporary file) and prints CMO_CA_FILE=FILE with the \
+            other variables.
             """
     )
 
@@ -92,6 +97,28 @@ struct SimCommand: AsyncParsableCommand {
     @Option(help: "SQLite file that keeps the fleet and monitors across restarts.")
     var state: String?
 
+    @Flag(help: "Serve HTTPS (HTTP/2 and HTTP/1.1 by ALPN).")
+    var tls = false
+
+    @Option(name: .customLong("tls-cert"), help: ArgumentHelp("With --tls: the server certificate (PEM, leaf first).", valueName: "FILE"))
+    var tlsCert: String?
+
+    @Option(name: .customLong("tls-key"), help: ArgumentHelp("With --tls: the server certificate's private key (PEM).", valueName: "FILE"))
+    var tlsKey: String?
+
+    @Option(
+        name: .customLong("tls-ca-file"),
+        help: ArgumentHelp("With --tls and no --tls-cert: where to write the generated CA (default: a temporary file).", valueName: "FILE"))
+    var tlsCAFile: String?
+
+    @Option(
+        name: .customLong("tls-client-ca"),
+        help: ArgumentHelp("With --tls: require client certificates signed by a CA of this PEM file (mutual TLS).", valueName: "FILE"))
+    var tlsClientCA: String?
+
+    @Flag(name: .customLong("http2"), inversion: .prefixedNo, help: "With --tls: offer HTTP/2 by ALPN beside HTTP/1.1.")
+    var http2 = true
+
     @Option(name: .customLong("log-level"), help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "notice"
 
@@ -124,7 +151,8 @@ struct SimCommand: AsyncParsableCommand {
             defaultPageSize: min(10, maxPageSize),
             statePath: state,
             backends: try loadBackends(),
-            quotaPerHour: quota
+            quotaPerHour: quota,
+            tls: try makeTLS()
         )
         do {
             try configuration.validate()
@@ -132,6 +160,27 @@ struct SimCommand: AsyncParsableCommand {
             throw ValidationError(error.description)
         }
         return configuration
+    }
+
+    /// `--tls` and its files; TLS options without `--tls`, or one of `--tls-cert`/`--tls-key` alone, are usage errors.
+    func makeTLS() throws -> SimulatorConfiguration.TLS? {
+        guard tls else {
+            if tlsCert != nil || tlsKey != nil || tlsCAFile != nil || tlsClientCA != nil {
+                throw ValidationError("--tls-cert, --tls-key, --tls-ca-file and --tls-client-ca need --tls")
+            }
+            return nil
+        }
+        var setting = SimulatorConfiguration.TLS(http2: http2, caFile: tlsCAFile, clientCAFile: tlsClientCA)
+        switch (tlsCert, tlsKey) {
+        case (nil, nil):
+            break
+        case (let certificate?, let key?):
+            guard tlsCAFile == nil else { throw ValidationError("--tls-ca-file is for a generated certificate: drop it with --tls-cert") }
+            setting.certificate = .files(certificate: certificate, key: key)
+        default:
+            throw ValidationError("--tls-cert and --tls-key go together")
+        }
+        return setting
     }
 
     /// The standard catalogue with `--backends FILE` laid over it; a bad file is a usage error (exit 2).
@@ -160,6 +209,7 @@ struct SimCommand: AsyncParsableCommand {
         print(
             "CMO_API_URL=\(simulator.apiURL) CMO_TENANT=\(simulator.defaultTenant) CMO_AUTH_URL=\(simulator.authURL) "
                 + "CMO_CLIENT_ID=\(client.id) CMO_CLIENT_SECRET=\(client.secret)"
+                + (simulator.caFile.map { " CMO_CA_FILE=\($0)" } ?? "")
         )
         fflush(nil)  // all C streams: print() buffers stdout when it is a pipe
         try await simulator.waitUntilStopped()

@@ -46,6 +46,33 @@ struct ConnectionOptions: ParsableArguments {
             valueName: "seconds"))
     var maxRetryWait: Double?
 
+    @Option(
+        name: .customLong("ca-file"),
+        help: ArgumentHelp("PEM file of CAs trusted besides the system's ($CMO_CA_FILE).", valueName: "file"))
+    var caFile: String?
+
+    @Option(
+        name: .customLong("client-cert"),
+        help: ArgumentHelp("Client certificate (PEM) for mutual TLS ($CMO_CLIENT_CERT).", valueName: "file"))
+    var clientCert: String?
+
+    @Option(
+        name: .customLong("client-key"),
+        help: ArgumentHelp("The client certificate's private key (PEM) ($CMO_CLIENT_KEY).", valueName: "file"))
+    var clientKey: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Proxy for every request, http://[user:password@]host:port (default: $HTTPS_PROXY for https, "
+                + "$HTTP_PROXY for http).",
+            valueName: "url"))
+    var proxy: String?
+
+    @Option(
+        name: .customLong("no-proxy"),
+        help: ArgumentHelp("Hosts reached without the proxy, comma-separated ($NO_PROXY).", valueName: "hosts"))
+    var noProxy: String?
+
     @Flag(
         name: .customLong("http-debug"),
         help: "Log every request and response to stderr (secrets redacted).")
@@ -57,7 +84,8 @@ struct ConnectionOptions: ParsableArguments {
             apiURL: apiURL, tenant: tenant, authURL: authURL, realm: realm, clientID: clientID,
             clientSecretFile: clientSecretFile, profile: profile, configFile: configFile,
             credentialStyle: credentialStyle, requestsPerSecond: rateLimit, maxInFlight: maxInFlight,
-            httpDebug: httpDebug, maxRetryWait: maxRetryWait)
+            httpDebug: httpDebug, maxRetryWait: maxRetryWait, caFile: caFile, clientCertificateFile: clientCert,
+            clientKeyFile: clientKey, proxy: proxy, noProxy: noProxy)
     }
 }
 
