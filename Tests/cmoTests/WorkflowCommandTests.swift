@@ -30,6 +30,20 @@ import Testing
         #expect((document["changes"] as? [[String: Any]])?.allSatisfy { $0["outcome"] as? String == "would_change" } == true)
     }
 
+    @Test func suspendOverLimitSuspendsOnlySIMsPastTheirDataLimit() throws {
+        let result = try CLI.run(
+            ["run", "--sim", "scripts/workflows/suspend-over-limit.lua", "--var", "limit_mb=1024", "--dry-run"],
+            in: Self.root)
+        #expect(result.status == 0, "\(result.stderr)")
+        let counts = try #require(
+            try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Int], "\(result.stdout)")
+        // Some SIMs of the seeded fleet used more than 1 GiB this period, most did not, none failed.
+        #expect((counts["would_change"] ?? 0) > 0)
+        #expect((counts["under_limit"] ?? 0) > (counts["would_change"] ?? 0))
+        #expect(counts["failed"] == nil)
+        #expect(result.stderr.contains(" ACTIVE -> SUSPENDED (would change)"))
+    }
+
     @Test func failedChangesExitThreeAndGuardsExitFour() throws {
         let failing = try CLI.workspace("cmo.try(cmo.activate, 'JASPER-0000')")
         let three = try CLI.run(["run", "--sim", "workflow.lua"], in: failing)
