@@ -39,6 +39,10 @@ extension CMOError {
         case .notTLS:
             message =
                 "\(host):\(port) does not speak TLS (a plain-HTTP port?): use an http:// URL or the server's HTTPS port"
+        case .clientCertificateRefused:
+            message =
+                "\(host):\(port) asks for a client certificate and refused the one given (or none): give "
+                + "--client-cert and --client-key with a certificate it accepts"
         case .proxyAuthenticationRequired:
             let who = proxy.map { "proxy \($0)" } ?? "the proxy"
             message =

@@ -13,6 +13,8 @@ enum ConnectionProblem: Sendable, Hashable {
     case hostNameMismatch
     /// The server answered the TLS hello with something else: a plain-HTTP port.
     case notTLS
+    /// The server asked for a client certificate and refused the one given, or none was given.
+    case clientCertificateRefused
     /// The proxy answered the CONNECT with 407.
     case proxyAuthenticationRequired
     /// The proxy answered the CONNECT with another refusal.
@@ -38,6 +40,10 @@ enum ConnectionProblem: Sendable, Hashable {
             let text = String(describing: error)
             if text.contains("CERTIFICATE_VERIFY_FAILED") {
                 self = .certificateNotVerified
+            } else if text.contains("CERTIFICATE_REQUIRED") || text.contains("ALERT_BAD_CERTIFICATE")
+                || text.contains("ALERT_UNKNOWN_CA") || text.contains("PEER_DID_NOT_RETURN_A_CERTIFICATE")
+            {
+                self = .clientCertificateRefused
             } else if text.contains("WRONG_VERSION_NUMBER") || text.contains("PACKET_LENGTH_TOO_LONG")
                 || text.contains("HTTP_REQUEST")
             {
