@@ -23,6 +23,12 @@ ensure_debian_packages() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >&2
 }
 
+# tinyproxy for the tests through a real proxy (started by the tests themselves, each on a port of its own; the
+# system service the package may start is not used).
+ensure_tinyproxy() {
+    ensure_debian_packages tinyproxy
+}
+
 # Lua 5.4 headers and library, found through pkg-config as the CLua target expects.
 ensure_lua_dev() {
     if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists lua5.4; then
