@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import Logging
 import NIOCore
@@ -26,6 +27,8 @@ public final class CMOSimulator: Sendable {
     /// With a generated TLS certificate: the PEM file of the CA that signed it, for clients to trust
     /// (`CMO_CA_FILE`); `nil` without TLS or with certificate files.
     public let caFile: String?
+    /// The generated CA's temporary file, removed once the server has stopped.
+    private let temporaryCAFile: String?
     /// Everything before `/{tenant}`: `http://HOST:PORT/connection-management-orchestrator/v5` (`CMO_API_URL`).
     public let apiURL: String
     /// The full token endpoint URL, `http://HOST:PORT/auth/realms/{realm}/protocol/openid-connect/token`
@@ -45,10 +48,11 @@ public final class CMOSimulator: Sendable {
 
     private init(
         configuration: SimulatorConfiguration, port: Int, store: FleetStore, serviceGroup: ServiceGroup,
-        runTask: Task<Void, any Error>, caFile: String?
+        runTask: Task<Void, any Error>, caFile: String?, caFileIsTemporary: Bool
     ) {
         self.configuration = configuration
         self.caFile = caFile
+        self.temporaryCAFile = caFileIsTemporary ? caFile : nil
         self.port = port
         self.store = store
         self.serviceGroup = serviceGroup
@@ -118,13 +122,14 @@ public final class CMOSimulator: Sendable {
         }
         let port = try await bound.value
         return CMOSimulator(configuration: configuration, port: port, store: store, serviceGroup: serviceGroup, runTask: runTask,
-            caFile: tls?.caFile)
+            caFile: tls?.caFile, caFileIsTemporary: tls?.caFileIsTemporary ?? false)
     }
 
     /// Stops gracefully: open connections finish their requests, then the server closes. Throws what the server
     /// threw while running, if anything.
     public func shutdown() async throws {
         await serviceGroup.triggerGracefulShutdown()
+        defer { removeTemporaryCAFile() }
         try await runTask.value
     }
 
@@ -135,7 +140,12 @@ public final class CMOSimulator: Sendable {
 
     /// Waits until the server has stopped (after a signal when started with `handleSignals`, or ``shutdown()``).
     public func waitUntilStopped() async throws {
+        defer { removeTemporaryCAFile() }
         try await runTask.value
+    }
+
+    private func removeTemporaryCAFile() {
+        if let temporaryCAFile { try? FileManager.default.removeItem(atPath: temporaryCAFile) }
     }
 
     /// The host to write into links: a wildcard bind address is reached through the loopback address.

@@ -55,14 +55,17 @@ import Testing
     // MARK: Trust
 
     @Test func theTutorialRunsOverTLSWithTheSimulatorsCA() async throws {
-        try await TestSimulator.with(Self.tlsSimulator()) { sim in
+        let caFile = try await TestSimulator.with(Self.tlsSimulator()) { sim in
             let caFile = try #require(sim.simulator.caFile)
             #expect(sim.simulator.apiURL.hasPrefix("https://127.0.0.1:"))
             #expect(try String(contentsOfFile: caFile, encoding: .utf8).hasPrefix("-----BEGIN CERTIFICATE-----"))
             try await withClient(Self.configuration(sim, tls: .init(caFile: caFile))) { client in
                 try await Self.replayTutorial(sim, client)
             }
+            return caFile
         }
+        // The generated CA's temporary file goes with the simulator.
+        #expect(!FileManager.default.fileExists(atPath: caFile))
     }
 
     @Test func withoutTheCAFileTheCertificateIsNotTrustedAndNothingIsRetried() async throws {

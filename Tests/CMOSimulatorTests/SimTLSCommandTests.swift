@@ -25,6 +25,8 @@ import Testing
         let local = base.replacingOccurrences(of: "127.0.0.1", with: "localhost")
         #expect(try Self.httpVersion(local + "/_sim/health", caFile: caFile) == "2")
         try sim.stop()
+        // A stop removes the generated CA's temporary file.
+        #expect(!FileManager.default.fileExists(atPath: caFile))
     }
 
     @Test func noHTTP2ServesHTTP1Only() throws {

@@ -46,6 +46,8 @@ struct SimulatorTLSMaterial {
     var configuration: TLSConfiguration
     /// The generated CA's file, `nil` when the certificate came from files.
     var caFile: String?
+    /// Whether `caFile` is a temporary file of this simulator's (removed when it stops).
+    var caFileIsTemporary = false
 
     init(_ tls: SimulatorConfiguration.TLS) throws(SimulatorError) {
         let chain: [NIOSSLCertificate]
@@ -58,10 +60,12 @@ struct SimulatorTLSMaterial {
                 let path = tls.caFile ?? NSTemporaryDirectory() + "cmo-sim-ca-\(getpid())-\(UUID().uuidString.prefix(8)).pem"
                 try Data(authority.certificatePEM.utf8).write(to: URL(fileURLWithPath: path))
                 caFile = path
+                caFileIsTemporary = tls.caFile == nil
                 chain = try NIOSSLCertificate.fromPEMBytes(Array(issued.certificatePEM.utf8))
                 key = try NIOSSLPrivateKey(bytes: Array(issued.privateKeyPEM.utf8), format: .pem)
             case .files(let certificatePath, let keyPath):
                 caFile = nil
+                caFileIsTemporary = false
                 chain = try Self.read(certificatePath, what: "--tls-cert") { try NIOSSLCertificate.fromPEMFile($0) }
                 key = try Self.read(keyPath, what: "--tls-key") { try NIOSSLPrivateKey(file: $0, format: .pem) }
             }
