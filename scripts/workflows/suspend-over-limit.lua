@@ -16,9 +16,7 @@ local results = cmo.parallel(cmo.list{ where = where }, function(product)
   return cmo.suspend(product, { only_if = "ACTIVE" })
 end)
 
-local counts = {}
-for _, result in ipairs(results) do
-  local state = cmo.is_error(result) and "failed" or result.state
-  counts[state] = (counts[state] or 0) + 1
-end
+local counts = require("cmo.report").count_by(results, function(result)
+  return cmo.is_error(result) and "failed" or result.state
+end)
 print(json.encode(counts))
