@@ -12,15 +12,21 @@ public final class Journal: Sendable {
     public let path: String
     let pool: DatabasePool
     private let committer: GroupCommitter
+    /// The journal file when it existed before this open and group or others may read it (`cmo` warns; SQLite
+    /// gives its `-wal` and `-shm` files the database's mode). A journal created by this open is private.
+    public let exposure: PrivateFiles.Exposure?
 
     /// Opens (creating the file and its directory when needed) and migrates the journal at `path`.
+    ///
+    /// Missing directories are created 0700 and a new file 0600 (so its `-wal` and `-shm` are 0600 too): the journal
+    /// holds ICCIDs, vars and correlation ids.
     public init(path: String) throws(JournalError) {
         self.path = path
+        exposure = PrivateFiles.exposure(of: path)
         do {
             let directory = (path as NSString).deletingLastPathComponent
-            if !directory.isEmpty {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            }
+            try PrivateFiles.createDirectory(directory)
+            try PrivateFiles.createFile(path)
             var configuration = Configuration()
             configuration.busyMode = .timeout(10)
             configuration.prepareDatabase { db in

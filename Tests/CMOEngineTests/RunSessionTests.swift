@@ -32,7 +32,9 @@ import Testing
 
         init(_ files: [String: String] = [:]) throws {
             directory = FileManager.default.temporaryDirectory.appendingPathComponent("session-\(UUID().uuidString)").path
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            // 0700, as cmo makes a state directory: a readable one would add a warning to what the session says.
+            try FileManager.default.createDirectory(
+                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             for (name, text) in files { try write(text, to: name) }
         }
 

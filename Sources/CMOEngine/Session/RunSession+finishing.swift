@@ -52,7 +52,7 @@ extension RunSession {
             let data = try report.json(
                 script: options.scriptPath, runID: options.journal?.run.id, dryRun: options.dryRun,
                 exitCode: exitCode.rawValue, seconds: seconds)
-            try data.write(to: URL(fileURLWithPath: path))
+            try PrivateFiles.write(data, to: path)  // 0600: a report lists ICCIDs and errors
         } catch {
             console.report("cmo: cannot write the report to \(path): \(error)")
         }

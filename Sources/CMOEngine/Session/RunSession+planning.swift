@@ -58,9 +58,14 @@ extension RunSession {
     }
 
     private func openJournal() throws(RunSessionError) -> Journal? {
-        guard case .file(let path, _) = configuration.journal else { return nil }
+        guard case .file(let path, let named) = configuration.journal else { return nil }
         do {
-            return try Journal(path: path)
+            let journal = try Journal(path: path)
+            // A scheduled run (--job) leaves the warning to its daemon, which gave it once already.
+            if configuration.job == nil {
+                for warning in journal.privacyWarnings(stateDirectory: !named) { console.report("cmo: \(warning)") }
+            }
+            return journal
         } catch {
             throw RunSessionError.journal(error, alternative: "choose another with --journal PATH")
         }

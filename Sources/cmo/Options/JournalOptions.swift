@@ -16,7 +16,11 @@ struct JournalOptions: ParsableArguments {
     /// Opens the journal, or prints why it cannot and throws exit code 2.
     func open() throws -> Journal {
         do {
-            return try Journal(path: resolvedPath)
+            let journal = try Journal(path: resolvedPath)
+            for warning in journal.privacyWarnings(stateDirectory: path == nil) {
+                FileOutput.standardError.write("cmo: \(warning)\n")
+            }
+            return journal
         } catch {
             throw ErrorReport.usage("\(error.message) (choose another with --journal PATH)")
         }
