@@ -12,6 +12,7 @@ struct CMO: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cmo",
         abstract: "Lua workflows for Telekom's T IoT Hub Connection Management Orchestrator (CMO) API.",
+        version: CMOVersion.description,
         subcommands: [
             RunCommand.self,
             RunsCommand.self,
