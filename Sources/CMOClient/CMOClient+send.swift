@@ -19,7 +19,9 @@ extension CMOClient {
             retry.attemptStarted()
             let failure: RetryStateMachine.Failure
             var lastResponse: HTTPOutcome?
-            switch try await attempt(request) {
+            // In a child task, so the request's frames are freed when it ends (see ChildTask).
+            async let attempted = ChildTask.result { () async throws(CMOError) in try await attempt(request) }
+            switch try await attempted.get() {
             case .response(let outcome, let token, let sentAt):
                 if outcome.isSuccess { return outcome }
                 if outcome.status == 401 {

@@ -30,6 +30,28 @@ function T.parallel_caps_concurrency()
   expect.equal(peak, 3)
 end
 
+function T.parallel_asks_the_host_before_each_item()
+  -- A host's admission hooks: _admit before taking an item (it may hold the worker back), _admitted_done after.
+  local admitted, done, in_item, most = 0, 0, 0, 0
+  cmo._admit = function()
+    while admitted - done >= 2 do cmo.sleep(0.001) end  -- at most two items admitted and not done
+    admitted = admitted + 1
+  end
+  cmo._admitted_done = function() done = done + 1 end
+  local ok, err = pcall(cmo.parallel, range(9), function()
+    in_item = in_item + 1
+    if in_item > most then most = in_item end
+    cmo.sleep(0.002)
+    in_item = in_item - 1
+  end, { concurrency = 5 })
+  cmo._admit, cmo._admitted_done = nil, nil
+  expect.equal(ok, true, err)
+  expect.equal(most, 2)
+  -- Every admission ends: the nine items and each of the five workers' last, empty take.
+  expect.equal(admitted, 9 + 5)
+  expect.equal(done, admitted)
+end
+
 function T.parallel_puts_errors_in_their_slots()
   local results, failures = cmo.parallel({ 1, 2, 3, 4 }, function(item)
     cmo.sleep(0)

@@ -8,6 +8,13 @@ final class RequestLimiter: Sendable {
         var pacing: RatePacing
         var nextID = 0
         var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
+        var admission = WorkAdmission()
+        var admissionWaiters: [Int: CheckedContinuation<Void, Never>] = [:]
+
+        /// The parked work that may start now, taken out of the waiters.
+        mutating func admittedWork() -> [CheckedContinuation<Void, Never>] {
+            admission.admitted(limit: gate.limit, queued: gate.waiting).compactMap { admissionWaiters.removeValue(forKey: $0) }
+        }
     }
 
     private let locked: Mutex<Locked>
@@ -32,6 +39,11 @@ final class RequestLimiter: Sendable {
     /// - Throws: `rateLimited` (nothing sent) when the API asked to wait longer than `maximumWait` for this
     ///   backend or for all; `cancelled`.
     func acquire(backend: String? = nil, request: String = "request") async throws(CMOError) {
+        let ready = locked.withLock { locked in
+            locked.admission.requestEntered()
+            return locked.admittedWork()
+        }
+        for continuation in ready { continuation.resume() }
         try await waitForBackend(backend, request: request)
         let admitted = locked.withLock { locked in
             locked.gate.waiting == 0 && locked.gate.inFlight < locked.gate.limit
@@ -116,10 +128,53 @@ final class RequestLimiter: Sendable {
 
     /// Frees the slot taken by `acquire()`.
     func release() {
-        let continuation: CheckedContinuation<Void, Never>? = locked.withLock { locked in
-            guard let next = locked.gate.leave() else { return nil }
-            return locked.waiters.removeValue(forKey: next)
-        }
+        let (continuation, ready): (CheckedContinuation<Void, Never>?, [CheckedContinuation<Void, Never>]) =
+            locked.withLock { locked in
+                let next = locked.gate.leave().flatMap { locked.waiters.removeValue(forKey: $0) }
+                return (next, locked.admittedWork())
+            }
         continuation?.resume()
+        for waiter in ready { waiter.resume() }
+    }
+
+    /// Admits new work at once when requests are not queueing for slots (see ``WorkAdmission``); `false` when it
+    /// must wait with ``admitWork()``.
+    func tryAdmitWork() -> Bool {
+        locked.withLock { locked in locked.admission.tryRequest(limit: locked.gate.limit, queued: locked.gate.waiting) }
+    }
+
+    /// Waits until new work may start (see ``WorkAdmission``). Returns at once when the task is cancelled.
+    func admitWork() async {
+        let id = locked.withLock { locked in
+            defer { locked.nextID += 1 }
+            return locked.nextID
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let admitted = locked.withLock { locked in
+                    if Task.isCancelled { return true }
+                    if locked.admission.request(id: id, limit: locked.gate.limit, queued: locked.gate.waiting) {
+                        return true
+                    }
+                    locked.admissionWaiters[id] = continuation
+                    return false
+                }
+                if admitted { continuation.resume() }
+            }
+        } onCancel: {
+            let parked = locked.withLock { locked in
+                locked.admission.cancel(id: id) ? locked.admissionWaiters.removeValue(forKey: id) : nil
+            }
+            parked?.resume()
+        }
+    }
+
+    /// An item of admitted work ended (see ``WorkAdmission``).
+    func workEnded() {
+        let ready = locked.withLock { locked in
+            locked.admission.itemEnded()
+            return locked.admittedWork()
+        }
+        for continuation in ready { continuation.resume() }
     }
 }

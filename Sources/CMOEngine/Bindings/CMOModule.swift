@@ -36,6 +36,7 @@ struct CMOModule {
     func install(into state: LuaState) {
         var functions = readFunctions().merging(changeFunctions()) { first, _ in first }
         functions.merge(hostFunctions()) { first, _ in first }
+        if let client = operations?.client { functions.merge(Self.admissionFunctions(client)) { first, _ in first } }
         state.register(module: "cmo", functions)
 
         let stack = state.stack
@@ -149,6 +150,25 @@ struct CMOModule {
             let monitor = try await operations.awaitMonitor(id: id, timeout: timeout, interval: interval)
             return LuaResults { $0.push(monitor.luaValue); return 1 }
         })
+    }
+
+    /// `_admit` and `_admitted_done`, which `cmo.parallel` calls around each item: a new item waits while requests
+    /// queue for in-flight slots (``CMOClient/tryAdmitWork()``), so a thousand workers do not all hold a queued
+    /// request's memory at once.
+    private static func admissionFunctions(_ client: CMOClient) -> [String: LuaFunction] {
+        [
+            "_admit": { call in
+                if client.tryAdmitWork() { return .none }
+                return try call.suspend(.async {
+                    await client.admitWork()
+                    return LuaResults { _ in 0 }
+                })
+            },
+            "_admitted_done": { _ in
+                client.workEnded()
+                return .none
+            },
+        ]
     }
 
     /// `now`, and the prelude's `_progress` and `_input`.

@@ -45,7 +45,11 @@ extension ChangePipeline {
         }
         context.known.note(nil, for: request.bundleID)
         do {
-            let answer = try await context.client.patch(id: request.id, ops: ops)
+            // In a child task: the PATCH's frames are freed when it is answered, not kept while the change waits
+            // for its monitor (see ChildTask).
+            let client = context.client, id = request.id
+            async let sent = ChildTask.result { () async throws(CMOError) in try await client.patch(id: id, ops: ops) }
+            let answer = try await sent.get()
             switch answer {
             case .completed(let sub):
                 product = sub

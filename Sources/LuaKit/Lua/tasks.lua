@@ -99,11 +99,19 @@ function M.parallel(items, fn, opts)
   -- A host may watch progress through M._progress("start", total) / ("item", ok) / ("finish"). Declared
   -- before the worker, which counts items through it.
   local progress = M._progress
+  -- A host may hold back new items while its own work queues up: M._admit() before each item (it may wait),
+  -- M._admitted_done() after it.
+  local admit, admitted_done = M._admit, M._admitted_done
   local function worker()
     while true do
+      if admit then admit() end
       local index, item = take()
-      if index == nil then return end
+      if index == nil then
+        if admitted_done then admitted_done() end
+        return
+      end
       local ok, result = pcall(fn, item, index)
+      if admitted_done then admitted_done() end
       if progress then progress("item", ok) end
       if ok then
         results[index] = result
