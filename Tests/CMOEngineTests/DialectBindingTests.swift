@@ -107,4 +107,25 @@ import Testing
             ])
         }
     }
+
+    @Test func aBackendsFileOnTheClientDecidesTheDryRunsPredictionsAndTerminate() async throws {
+        try await EngineHarness.with(Self.fleet) { harness in
+            let tmus = try #require(harness.ids(status: "INACTIVE", async: false).first { $0.hasPrefix("TMUS-") })
+            let active = try #require(harness.ids(status: "ACTIVE").first { $0.hasPrefix("TMUS-") })
+            let backends = try BackendCatalogue.standard.overridden(byTOML: """
+                [backends.TMUS]
+                transitions = ["ACTIVE -> SUSPENDED", "SUSPENDED -> ACTIVE", "ACTIVE -> TERMINATED"]
+                termination_status = "TERMINATED"
+                """)
+            let run = try await harness.run("""
+                local ok, err = cmo.try(cmo.activate, "\(tmus)")
+                print(ok, err.kind)
+                print(cmo.terminate("\(active)").to)
+                """) { options in
+                options.dryRun = true
+                options.api?.backends = backends
+            }
+            #expect(run.output == ["false\trefused", "TERMINATED"])
+        }
+    }
 }

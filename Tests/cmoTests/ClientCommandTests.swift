@@ -159,6 +159,18 @@ import Testing
         #expect(!result.stderr.contains("not-the-secret"))
     }
 
+    @Test func aBadBackendsFileStopsTheCommandWithExitTwo() throws {
+        let sim = try SimProcess()
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("backends-\(UUID().uuidString).toml")
+        try "[backends.TMUS]\nasynchronous = \"maybe\"\n".write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let result = try sim.cmo("list", "--backends", file.path)
+        #expect(result.status == 2)
+        #expect(result.stderr.hasPrefix("error: invalid setting 'backends_file': \(file.path): line 2: backends.TMUS.asynchronous"))
+        let help = try CMOBinary.run(["run", "--help"])
+        #expect(help.stdout.contains("--backends <file>"))
+    }
+
     @Test func maxRetryWaitIsAnOptionOfTheClientCommands() throws {
         let result = try CMOBinary.run(["list", "--help"])
         #expect(result.stdout.contains("--max-retry-wait <seconds>"))

@@ -145,12 +145,27 @@ extension Configuration {
         _ = try tls.makeTLSConfiguration()  // every file readable and usable now, not at the first request
         let proxy = try loadProxy(overrides: overrides, profile: profile, environment: environment)
 
+        let backendsFile = overrides.backendsFile ?? env("CMO_BACKENDS_FILE")
+            ?? profile.backendsFile.map { expandTilde($0, environment: environment) }
         let configuration = Configuration(
             apiURL: apiURL, tenant: tenant, auth: auth, timeout: timeout, retry: retry,
             limits: Limits(maxInFlight: maxInFlight, requestsPerSecond: rate),
-            httpDebug: overrides.httpDebug ?? false, tls: tls, proxy: proxy
+            httpDebug: overrides.httpDebug ?? false, backends: try backendsFile.map(loadBackends) ?? .standard,
+            tls: tls, proxy: proxy
         )
         return Loaded(configuration: configuration, warnings: warnings, profile: profileName, configFile: path)
+    }
+
+    /// The standard backend catalogue with the backends file at `path` laid over it.
+    static func loadBackends(_ path: String) throws(CMOError) -> BackendCatalogue {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw CMOError.invalidSetting("backends_file", "cannot read \(path)")
+        }
+        do {
+            return try BackendCatalogue.standard.overridden(byTOML: text)
+        } catch {
+            throw CMOError.invalidSetting("backends_file", "\(path): \(error)")
+        }
     }
 
     /// The proxies: `--proxy` (every scheme) over the environment (per scheme) over the profile's `proxy`; and

@@ -41,6 +41,7 @@ struct ConfigurationFile: Decodable, Sendable {
         var clientKey: String?
         var proxy: String?
         var noProxy: String?
+        var backendsFile: String?
 
         enum CodingKeys: String, CodingKey {
             case apiURL = "api_url", tenant, authURL = "auth_url", realm, clientID = "client_id"
@@ -49,6 +50,7 @@ struct ConfigurationFile: Decodable, Sendable {
             case connectTimeout = "connect_timeout", requestTimeout = "request_timeout"
             case tokenRefreshSkew = "token_refresh_skew", maxRetryWait = "max_retry_wait"
             case caFile = "ca_file", clientCert = "client_cert", clientKey = "client_key", proxy, noProxy = "no_proxy"
+            case backendsFile = "backends_file"
         }
 
         init() {}
@@ -75,6 +77,7 @@ struct ConfigurationFile: Decodable, Sendable {
             clientKey = try container.decodeIfPresent(String.self, forKey: .clientKey)
             proxy = try container.decodeIfPresent(String.self, forKey: .proxy)
             noProxy = try container.decodeIfPresent(String.self, forKey: .noProxy)
+            backendsFile = try container.decodeIfPresent(String.self, forKey: .backendsFile)
         }
 
         /// TOML tells integers from floats; accept either where a number of seconds or a rate is meant.

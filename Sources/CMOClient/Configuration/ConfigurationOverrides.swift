@@ -36,6 +36,8 @@ public struct ConfigurationOverrides: Sendable {
     public var proxy: String?
     /// Hosts that bypass the proxy (`--no-proxy`), over `NO_PROXY`.
     public var noProxy: String?
+    /// A backends file laid over the standard catalogue (`--backends`), over `CMO_BACKENDS_FILE`.
+    public var backendsFile: String?
 
     public init(
         apiURL: String? = nil, tenant: String? = nil, authURL: String? = nil, realm: String? = nil,
@@ -43,7 +45,7 @@ public struct ConfigurationOverrides: Sendable {
         credentialStyle: Configuration.Auth.CredentialStyle? = nil, requestsPerSecond: Double? = nil,
         maxInFlight: Int? = nil, httpDebug: Bool? = nil, maxRetryWait: Double? = nil, caFile: String? = nil,
         clientCertificateFile: String? = nil, clientKeyFile: String? = nil, proxy: String? = nil,
-        noProxy: String? = nil
+        noProxy: String? = nil, backendsFile: String? = nil
     ) {
         self.apiURL = apiURL
         self.tenant = tenant
@@ -63,5 +65,6 @@ public struct ConfigurationOverrides: Sendable {
         self.clientKeyFile = clientKeyFile
         self.proxy = proxy
         self.noProxy = noProxy
+        self.backendsFile = backendsFile
     }
 }

@@ -7,9 +7,9 @@ extension CMOClient {
 
     /// The sub-product a PATCH of `id` targets: `id` itself when it names one, else the sub-product that carries
     /// the status on `id`'s backend (`id-simCard`, or `id-terminal` for satellite; see ``BackendCatalogue``).
-    public static func subProductID(for id: String) -> String {
+    public static func subProductID(for id: String, backends: BackendCatalogue = .standard) -> String {
         if subProductSuffixes.contains(where: id.hasSuffix) { return id }
-        let carrier = BackendCatalogue.standard.profile(forProductID: id)?.statusCarrier ?? "simCard"
+        let carrier = backends.profile(forProductID: id)?.statusCarrier ?? "simCard"
         return "\(id)-\(carrier)"
     }
 
@@ -23,7 +23,7 @@ extension CMOClient {
     /// - Throws: `CMOError`. The PATCH is retried after 429 and 503 (not processed); after a lost connection only
     ///   when every op is `replace` or `test`, else the error is `.outcomeUnknown` and the caller should re-read.
     public func patch(id: String, ops: [JSONPatchOperation]) async throws(CMOError) -> PatchResult {
-        let target = Self.subProductID(for: id)
+        let target = Self.subProductID(for: id, backends: configuration.backends)
         let body = JSONValue.array(ops.map(\.json)).serializedBytes()
         let outcome = try await send(
             APIRequest(

@@ -14,7 +14,7 @@ extension CMOModule {
     /// - `cmo.input(name) -> rows or lines`: a `--input NAME=PATH` file: CSV rows keyed by header for `.csv`,
     ///   else the non-empty lines, trimmed.
     func installPrelude(into state: LuaState) throws {
-        let catalogue = BackendCatalogue.standard.profiles.mapValues { profile in
+        let catalogue = backends.profiles.mapValues { profile in
             LuaValue.object(["async": .boolean(profile.isAsynchronous), "carrier": .string(profile.statusCarrier)])
         }
         let stack = state.stack

@@ -29,6 +29,9 @@ struct CMOModule {
     /// Where `cmo.parallel` reports progress, if anywhere.
     let progress: ProgressMeter?
 
+    /// The backends table in force: the client's (a backends file laid over the standard one), else the standard.
+    var backends: BackendCatalogue { operations?.client.configuration.backends ?? .standard }
+
     static let defaultPageSize = 100
     /// Pages `cmo.list` requests ahead at most (see `ProductListing`).
     static let defaultReadAhead = 4
@@ -125,7 +128,7 @@ struct CMOModule {
         functions["activate"] = { call in try setStatus(&call, target: { _ in "ACTIVE" }) }
         functions["suspend"] = { call in try setStatus(&call, target: { _ in "SUSPENDED" }) }
         functions["terminate"] = { call in
-            try setStatus(&call, target: { id in BackendCatalogue.standard.profile(forProductID: id)?.terminationStatus ?? "TERMINATED" })
+            try setStatus(&call, target: { id in backends.profile(forProductID: id)?.terminationStatus ?? "TERMINATED" })
         }
         return functions
     }

@@ -19,7 +19,9 @@ extension ChangePipeline {
         switch request.plan {
         case .status: document = whole.statusCarrier ?? whole
         case .patch:
-            document = whole.subProduct(id: CMOClient.subProductID(for: request.id)) ?? whole
+            document =
+                whole.subProduct(id: CMOClient.subProductID(for: request.id, backends: context.client.configuration.backends))
+                ?? whole
         }
         let status = document["status"]?.stringValue ?? whole.carrierStatus
         context.known.note(whole.carrierStatus, for: bundle)

@@ -26,7 +26,7 @@ final class ChangePipeline {
         self.context = context
         self.request = request
         let bundle = request.bundleID
-        let profile = BackendCatalogue.standard.profile(forProductID: bundle)
+        let profile = context.client.configuration.backends.profile(forProductID: bundle)
         let ops = ChangePlan.describe(request.plan.keyOps)
         // The journal keys a raw patch by the id as given (a sub-product may be named), a status change by bundle.
         let keyID: String = if case .patch = request.plan { request.id } else { bundle }

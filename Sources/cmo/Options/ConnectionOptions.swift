@@ -73,6 +73,12 @@ struct ConnectionOptions: ParsableArguments {
         help: ArgumentHelp("Hosts reached without the proxy, comma-separated ($NO_PROXY).", valueName: "hosts"))
     var noProxy: String?
 
+    @Option(
+        name: .customLong("backends"),
+        help: ArgumentHelp(
+            "TOML file laid over the backends table (as cmo sim --backends; $CMO_BACKENDS_FILE).", valueName: "file"))
+    var backendsFile: String?
+
     @Flag(
         name: .customLong("http-debug"),
         help: "Log every request and response to stderr (secrets redacted).")
@@ -85,7 +91,7 @@ struct ConnectionOptions: ParsableArguments {
             clientSecretFile: clientSecretFile, profile: profile, configFile: configFile,
             credentialStyle: credentialStyle, requestsPerSecond: rateLimit, maxInFlight: maxInFlight,
             httpDebug: httpDebug, maxRetryWait: maxRetryWait, caFile: caFile, clientCertificateFile: clientCert,
-            clientKeyFile: clientKey, proxy: proxy, noProxy: noProxy)
+            clientKeyFile: clientKey, proxy: proxy, noProxy: noProxy, backendsFile: backendsFile)
     }
 }
 
