@@ -28,9 +28,10 @@ public enum PrivateFiles {
                 chmod(prefix, directoryMode)
                 continue
             }
+            // Whatever mkdir said (EEXIST, or EROFS/EACCES on some systems), an existing directory will do.
             let failure = errno
             var status = stat()
-            guard failure == EEXIST, stat(prefix, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else {
+            guard stat(prefix, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else {
                 throw PrivateFileError(path: prefix, action: "create the directory", code: failure)
             }
         }
@@ -41,7 +42,8 @@ public enum PrivateFiles {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, fileMode)
         if descriptor < 0 {
             let failure = errno
-            if failure == EEXIST { return }
+            var status = stat()
+            if failure == EEXIST || stat(path, &status) == 0 { return }  // an existing file (a read-only journal)
             throw PrivateFileError(path: path, action: "create", code: failure)
         }
         fchmod(descriptor, fileMode)
