@@ -55,4 +55,14 @@ import Glibc
             runs.stderr
                 == "cmo: warning: the journal \(journal) is readable by group or others (mode 0644): chmod 600 \(journal)\n")
     }
+
+    @Test func aScheduledRunLeavesTheWarningToItsDaemon() throws {
+        let directory = try CLI.workspace("print('hello')")
+        let journal = directory + "/journal.sqlite"
+        #expect(try CLI.run(["run", "--no-api", "--journal", journal, "workflow.lua"], in: directory).status == 0)
+        chmod(journal, 0o644)
+        let run = try CLI.run(["run", "--no-api", "--journal", journal, "--job", "nightly", "workflow.lua"], in: directory)
+        #expect(run.status == 0, "\(run)")
+        #expect(!run.stderr.contains("warning"), "\(run)")
+    }
 }
