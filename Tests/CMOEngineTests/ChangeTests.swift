@@ -202,8 +202,8 @@ import Testing
 }
 
 extension ChangeTests {
-    /// The simulator allows 10 requests per second. A run limited to 8 per second meets no 429 storm: at most a
-    /// few (requests bunch up on a busy machine), where the same run unlimited meets many.
+    /// The simulator allows 10 requests per second. A run limited to 8 per second stays under it (at most one 429
+    /// on a very busy machine), where the same run unlimited meets 429s.
     @Test func theRateLimitKeepsTheRunUnderTheServersLimit() async throws {
         try await EngineHarness.with(SimulatorConfiguration(fleetSize: 60, rateLimit: 10)) { harness in
             func reads(_ count: Int) -> String {
@@ -222,8 +222,11 @@ extension ChangeTests {
             #expect(limited.result.exitCode == .success)
             let storm = try #require(unlimited.statistics?.rateLimited)
             let few = try #require(limited.statistics?.rateLimited)
-            #expect(storm >= 10)
-            #expect(few * 4 <= storm)
+            // How many 429s the unlimited run meets depends on the machine's speed and on how soon each backend's
+            // lane learns from its first 429; that it meets some does not. The limited run stays under the bucket.
+            #expect(storm >= 1)
+            #expect(few <= 1)
+            #expect(few < storm)
         }
     }
 }
