@@ -47,13 +47,13 @@ public struct BackendCatalogue: Sendable, Equatable {
     }
 
     /// The ICCID (or terminal serial) a product id carries after its backend prefix, as the CMO names products
-    /// (`JASPER-89490200001234567890` → `89490200001234567890`): for a satellite backend of the standard catalogue
-    /// the serial number (letters, digits, `-`); else digits only, 15 to 22 of them (an ICCID); else nil.
-    public static func identifier(ofProductID id: String) -> String? {
+    /// (`JASPER-89490200001234567890` → `89490200001234567890`): for a satellite backend of `backends` the serial
+    /// number (letters, digits, `-`); else digits only, 15 to 22 of them (an ICCID); else nil.
+    public static func identifier(ofProductID id: String, backends: BackendCatalogue = .standard) -> String? {
         let bundle = bundleID(id)
         guard let dash = bundle.firstIndex(of: "-") else { return nil }
         let tail = bundle[bundle.index(after: dash)...]
-        if standard.profile(named: String(bundle[..<dash]))?.isSatellite == true {
+        if backends.profile(named: String(bundle[..<dash]))?.isSatellite == true {
             guard !tail.isEmpty, tail.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else { return nil }
             return String(tail)
         }

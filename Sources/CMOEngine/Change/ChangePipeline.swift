@@ -26,7 +26,8 @@ final class ChangePipeline {
         self.context = context
         self.request = request
         let bundle = request.bundleID
-        let profile = context.client.configuration.backends.profile(forProductID: bundle)
+        let backends = context.client.configuration.backends
+        let profile = backends.profile(forProductID: bundle)
         let ops = ChangePlan.describe(request.plan.keyOps)
         // The journal keys a raw patch by the id as given (a sub-product may be named), a status change by bundle.
         let keyID: String = if case .patch = request.plan { request.id } else { bundle }
@@ -42,7 +43,7 @@ final class ChangePipeline {
             record.monitorID = prior.monitorID
         }
         // Until an answer or a read names it, the ICCID is the one the product id carries.
-        if record.iccid == nil { record.iccid = BackendCatalogue.identifier(ofProductID: bundle) }
+        if record.iccid == nil { record.iccid = BackendCatalogue.identifier(ofProductID: bundle, backends: backends) }
         let known = request.knownStatus ?? context.known.status(of: bundle)
         if record.from == nil { record.from = known }
         machine = ChangeMachine(

@@ -44,12 +44,7 @@ struct ChangeResult: Sendable {
         if let monitor { fields["monitor"] = monitor.outcomeLuaValue }
         stack.push(LuaValue.object(fields))
         guard let product else { return 1 }
-        guard stack.pushRegistryField(outcomeMetatableKey) == .table else {
-            stack.pop()
-            stack.push(product)
-            stack.setField("product", in: -2)
-            return 1
-        }
+        stack.pushRegistryField(outcomeMetatableKey)  // installed with the prelude, before any script runs
         stack.pushField("deferred", of: -1)
         stack.pushCopy(of: -3)
         stack.push(product.serialized())

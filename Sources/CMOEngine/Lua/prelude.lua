@@ -31,10 +31,13 @@ local function describe(t)
   return type(t.id) == "string" and t.id or "the product table"
 end
 
+-- Whether `t` is the sub-product named by `suffix` ("simCard", "terminal"): by its @type or its id's suffix.
+local function is_sub_product(t, suffix)
+  return t["@type"] == suffix or (type(t.id) == "string" and t.id:sub(-#suffix - 1) == "-" .. suffix)
+end
+
 local function sub_product(product, fname, suffix)
-  if product["@type"] == suffix or (type(product.id) == "string" and product.id:sub(-#suffix - 1) == "-" .. suffix) then
-    return product
-  end
+  if is_sub_product(product, suffix) then return product end
   local relations = product.productRelationship
   if type(relations) ~= "table" then
     error(("cmo.%s: %s has no sub-products (a listing row, not a bundle): read it with cmo.product(id)")
@@ -42,9 +45,7 @@ local function sub_product(product, fname, suffix)
   end
   for _, relation in ipairs(relations) do
     local sub = relation.product
-    if type(sub) == "table" and (sub["@type"] == suffix or (type(sub.id) == "string" and sub.id:sub(-#suffix - 1) == "-" .. suffix)) then
-      return sub
-    end
+    if type(sub) == "table" and is_sub_product(sub, suffix) then return sub end
   end
   return nil
 end
