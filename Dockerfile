@@ -11,13 +11,13 @@
 #
 # Build stage: scripts/install (release build, Swift runtime linked statically, stripped; stdlib, completions and
 # man pages) into a staging directory. Runtime stage: Debian slim with the libraries cmo links dynamically (ldd: libc,
-# libm, libgcc_s, libstdc++, libz, liblua5.4, libsqlite3; no Swift runtime), CA certificates and time zones.
+# libm, libgcc_s, libstdc++, libz, liblua5.4, libsqlite3, libedit; no Swift runtime), CA certificates and time zones.
 ARG SWIFT_IMAGE=swift:6.3-bookworm
 
 FROM ${SWIFT_IMAGE} AS build
 RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-        pkg-config liblua5.4-dev libsqlite3-dev binutils \
+        pkg-config liblua5.4-dev libsqlite3-dev libedit-dev binutils \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Dependencies first, so a change to cmo's sources does not fetch them again (Package.resolved is optional).
@@ -29,7 +29,7 @@ RUN DESTDIR=/staging scripts/install /usr/local
 FROM debian:bookworm-slim
 RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-        liblua5.4-0 libsqlite3-0 libstdc++6 zlib1g ca-certificates tzdata \
+        liblua5.4-0 libsqlite3-0 libedit2 libstdc++6 zlib1g ca-certificates tzdata \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --user-group --uid 10001 --home-dir /var/lib/cmo --shell /usr/sbin/nologin cmo \
     && install -d -o cmo -g cmo -m 0700 /var/lib/cmo

@@ -35,6 +35,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+        // The schedule daemon's window (issue 14): /metrics in Prometheus text, the status page from templates.
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // Lua 5.4 from the system (Debian: liblua5.4-dev) and the macros Swift cannot import.
@@ -42,6 +45,12 @@ let package = Package(
             name: "CLua",
             pkgConfig: "lua5.4",
             providers: [.apt(["liblua5.4-dev"])]
+        ),
+        // libedit from the system (Debian: libedit-dev): the REPL's line editing, history and completion.
+        .systemLibrary(
+            name: "CEdit",
+            pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"])]
         ),
         // The C trampolines: the only code that raises Lua errors or yields.
         .target(name: "CLuaShim", dependencies: ["CLua"]),
@@ -123,9 +132,40 @@ let package = Package(
             resources: [.embedInCode("Lua/prelude.lua"), .embedInCode("Lua/repl.lua")],
             swiftSettings: strict
         ),
+        // The schedule daemon's window: /metrics, /healthz, /readyz and the status page, read from the journal.
+        .target(
+            name: "CMOWatch",
+            dependencies: [
+                "CMOJournal",
+                "CMOSchedule",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: strict
+        ),
+        // The operator's workbench: `cmo test` (workflow tests against an in-process simulator in simulated time),
+        // cassettes for record and replay.
+        .target(
+            name: "CMOWorkbench",
+            dependencies: [
+                "CMOClient",
+                "CMOEngine",
+                "CMOJournal",
+                "CMOSimulator",
+                "LuaKit",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "cmo",
             dependencies: [
+                "CEdit",
+                "CMOWatch",
+                "CMOWorkbench",
                 "CMOEngine",
                 "CMOJournal",
                 "CMOSchedule",
@@ -208,6 +248,30 @@ let package = Package(
         .testTarget(
             name: "CMOJournalTests",
             dependencies: ["CMOJournal", "CMOSchedule", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "CMOWatchTests",
+            dependencies: [
+                "CMOWatch",
+                "CMOJournal",
+                "CMOSchedule",
+                "CMOTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "CMOWorkbenchTests",
+            dependencies: [
+                "CMOWorkbench",
+                "CMOClient",
+                "CMOEngine",
+                "CMOSimulator",
+                "CMOTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

@@ -34,6 +34,6 @@ ensure_lua_dev() {
     if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists lua5.4; then
         ensure_debian_packages pkg-config liblua5.4-dev
     fi
-    # The journal and the simulator's --state use SQLite through GRDB.
-    ensure_debian_packages libsqlite3-dev
+    # The journal and the simulator's --state use SQLite through GRDB; the REPL edits lines with libedit.
+    ensure_debian_packages libsqlite3-dev libedit-dev
 }

@@ -1,0 +1,2 @@
+/// The operator's workbench: `cmo test` and cassettes (issue 13).
+public enum CMOWorkbench {}
