@@ -132,12 +132,14 @@ let package = Package(
             resources: [.embedInCode("Lua/prelude.lua"), .embedInCode("Lua/repl.lua")],
             swiftSettings: strict
         ),
-        // The schedule daemon's window: /metrics, /healthz, /readyz and the status page, read from the journal.
+        // The schedule daemon's window: /metrics, /healthz, /readyz, the status page (read from the journal) and
+        // the webhooks it sends.
         .target(
             name: "CMOWatch",
             dependencies: [
                 "CMOJournal",
                 "CMOSchedule",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),  // webhooks
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
