@@ -146,6 +146,8 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
+            // The status page's templates, compiled into the binary as `PackageResources.<name>_mustache`.
+            resources: [.embedInCode("Templates")],
             swiftSettings: strict
         ),
         // The operator's workbench: `cmo test` (workflow tests against an in-process simulator in simulated time),
