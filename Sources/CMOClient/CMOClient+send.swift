@@ -12,7 +12,8 @@ extension CMOClient {
 
     /// Sends a request with limits, a token, retries and one token refresh on 401; returns a 2xx answer.
     func send(_ request: APIRequest) async throws(CMOError) -> HTTPOutcome {
-        var retry = RetryStateMachine(policy: configuration.retry, safety: request.safety, start: .now)
+        let clock = configuration.clock
+        var retry = RetryStateMachine(policy: configuration.retry, safety: request.safety, start: clock.now)
         var generator = SystemRandomNumberGenerator()
         var refreshedAfter401 = false
         while true {
@@ -45,7 +46,7 @@ extension CMOClient {
                 }
                 failure = .transport(transport)
             }
-            switch retry.attemptFailed(failure, now: .now, using: &generator) {
+            switch retry.attemptFailed(failure, now: clock.now, using: &generator) {
             case .retry(let delay):
                 metrics.retryScheduled()
                 logger.debug(
@@ -56,7 +57,7 @@ extension CMOClient {
                         "delay_ms": "\(Int(delay.seconds * 1000))",
                     ])
                 do {
-                    try await Task.sleep(for: delay)
+                    try await clock.sleep(for: delay)
                 } catch {
                     throw CMOError.cancelled("waiting to retry \(request.label)")
                 }
@@ -112,13 +113,14 @@ extension CMOClient {
         debugLog?.request(method: request.method, url: url, headers: httpRequest.headers, body: request.body)
         metrics.requestSent()
         let started = ContinuousClock.now
+        let sentAt = configuration.clock.now  // compared with the token's receivedAt, on the same clock
         do {
             let response = try await httpClient.execute(httpRequest, timeout: configuration.timeout.request.timeAmount)
             let body = try await response.body.collect(upTo: 64 << 20)
             let outcome = HTTPOutcome(status: Int(response.status.code), headers: response.headers, body: body)
             debugLog?.response(method: request.method, url: url, outcome: outcome, elapsed: .now - started)
             limiter.answered(backend: backend, outcome: outcome)
-            return .response(outcome, token: token, sentAt: started)
+            return .response(outcome, token: token, sentAt: sentAt)
         } catch {
             if Task.isCancelled { throw CMOError.cancelled("sending \(request.label)") }
             let failure = TransportFailure(classifying: error, proxied: apiProxy != nil)

@@ -87,14 +87,17 @@ public final class CMOClient: Sendable {
         self.metrics = metrics
         self.limiter = RequestLimiter(
             limits: configuration.limits, backends: configuration.backends,
-            maximumWait: configuration.retry.maximumRetryAfter)
+            maximumWait: configuration.retry.maximumRetryAfter, clock: configuration.clock)
         self.baseURL = configuration.tenantBaseURL
         let debugLog = configuration.httpDebug ? HTTPDebugLog(logger: logger) : nil
         self.debugLog = debugLog
         let fetcher = TokenFetcher(
             configuration: configuration, httpClient: tokenHTTPClient, proxy: tokenProxy, logger: logger,
             metrics: metrics, debugLog: debugLog)
-        self.tokens = TokenProvider(refreshSkew: configuration.auth.refreshSkew) { await fetcher.fetch() }
+        let clock = configuration.clock
+        self.tokens = TokenProvider(refreshSkew: configuration.auth.refreshSkew, now: { clock.now }) {
+            await fetcher.fetch()
+        }
     }
 
     /// The `HTTPClient` settings the client uses when it makes its own.

@@ -15,7 +15,8 @@ struct TokenFetcher: Sendable {
     let debugLog: HTTPDebugLog?
 
     func fetch() async -> Result<AccessToken, TokenProvider.TokenFetchFailure> {
-        var retry = RetryStateMachine(policy: configuration.retry, safety: .read, start: .now)
+        let clock = configuration.clock
+        var retry = RetryStateMachine(policy: configuration.retry, safety: .read, start: clock.now)
         var generator = SystemRandomNumberGenerator()
         while true {
             retry.attemptStarted()
@@ -33,7 +34,7 @@ struct TokenFetcher: Sendable {
                     return .failure(.init(error: error, final: true))
                 }
                 failure = .transport(transport)
-                switch retry.attemptFailed(failure, now: .now, using: &generator) {
+                switch retry.attemptFailed(failure, now: clock.now, using: &generator) {
                 case .retry(let delay):
                     logger.warning("token request failed, retrying", metadata: ["reason": "\(transport.summary)"])
                     guard await sleep(delay) else { return cancelled() }
@@ -61,7 +62,7 @@ struct TokenFetcher: Sendable {
                         final: true))
             }
             switch retry.attemptFailed(
-                .status(outcome.status, retryAfter: outcome.retryAfter), now: .now, using: &generator)
+                .status(outcome.status, retryAfter: outcome.retryAfter), now: clock.now, using: &generator)
             {
             case .retry(let delay):
                 logger.warning("token request failed, retrying", metadata: ["status": "\(outcome.status)"])
@@ -91,7 +92,7 @@ struct TokenFetcher: Sendable {
 
     private func sleep(_ delay: Duration) async -> Bool {
         do {
-            try await Task.sleep(for: delay)
+            try await configuration.clock.sleep(for: delay)
             return true
         } catch {
             return false
@@ -145,7 +146,7 @@ struct TokenFetcher: Sendable {
         }
         logger.debug("access token received", metadata: ["expires_in": "\(lifetime.secondsDescription)"])
         return AccessToken(
-            value: Secret(value), lifetime: lifetime, receivedAt: .now,
-            expiresAtDate: Date().addingTimeInterval(lifetime.seconds))
+            value: Secret(value), lifetime: lifetime, receivedAt: configuration.clock.now,
+            expiresAtDate: configuration.clock.date.addingTimeInterval(lifetime.seconds))
     }
 }

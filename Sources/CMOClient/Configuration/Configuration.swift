@@ -28,6 +28,9 @@ public struct Configuration: Sendable {
     public var tls: TLS
     /// Outbound proxies and the hosts that bypass them.
     public var proxy: Proxy
+    /// Where the client reads the time and waits (token expiry, retry back-off, pacing, monitor polling): the
+    /// system's clocks, or a ``SimulatedClock`` in `cmo test`.
+    public var clock: any CMOClock
 
     /// Creates a configuration; everything but the endpoint and credentials has a default.
     public init(
@@ -41,7 +44,8 @@ public struct Configuration: Sendable {
         httpDebug: Bool = false,
         backends: BackendCatalogue = .standard,
         tls: TLS = TLS(),
-        proxy: Proxy = Proxy()
+        proxy: Proxy = Proxy(),
+        clock: any CMOClock = SystemClock()
     ) {
         self.apiURL = apiURL
         self.tenant = tenant
@@ -54,6 +58,7 @@ public struct Configuration: Sendable {
         self.backends = backends
         self.tls = tls
         self.proxy = proxy
+        self.clock = clock
     }
 
     /// The URL prefix of every API path: `apiURL/tenant/`.

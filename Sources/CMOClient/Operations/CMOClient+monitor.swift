@@ -28,7 +28,8 @@ extension CMOClient {
         let polling =
             interval.map { Configuration.MonitorPolling(initialInterval: $0, maximumInterval: $0, multiplier: 1) }
             ?? configuration.monitorPolling
-        var machine = MonitorPollStateMachine(polling: polling, deadline: .now + timeout)
+        let clock = configuration.clock
+        var machine = MonitorPollStateMachine(polling: polling, deadline: clock.now + timeout)
         var current = monitor
         var retryAfter: Duration?
         // A monitor handed in as final needs no request.
@@ -36,7 +37,7 @@ extension CMOClient {
             (current, retryAfter) = try await fetchMonitor(id: monitor.id, backend: backend ?? Self.backend(of: monitor))
         }
         while true {
-            switch machine.polled(state: current.state, retryAfter: retryAfter, now: .now) {
+            switch machine.polled(state: current.state, retryAfter: retryAfter, now: clock.now) {
             case .completed:
                 return current
             case .failed:
@@ -46,7 +47,7 @@ extension CMOClient {
             case .poll(let delay):
                 logger.trace("monitor in progress", metadata: ["monitor": "\(current.id)", "state": "\(current.state)"])
                 do {
-                    try await Task.sleep(for: delay)
+                    try await clock.sleep(for: delay)
                 } catch {
                     throw CMOError.cancelled("waiting for monitor \(current.id)")
                 }

@@ -19,9 +19,14 @@ final class RequestLimiter: Sendable {
 
     private let locked: Mutex<Locked>
     private let maximumWait: Duration
+    private let clock: any CMOClock
 
-    init(limits: Configuration.Limits, backends: BackendCatalogue = .standard, maximumWait: Duration = .seconds(60)) {
+    init(
+        limits: Configuration.Limits, backends: BackendCatalogue = .standard, maximumWait: Duration = .seconds(60),
+        clock: any CMOClock = SystemClock()
+    ) {
         self.maximumWait = maximumWait
+        self.clock = clock
         self.locked = Mutex(
             Locked(
                 gate: InFlightGate(limit: limits.maxInFlight),
@@ -62,11 +67,11 @@ final class RequestLimiter: Sendable {
                 if proceed { continuation.resume() }
             }
         }
-        guard let reserved = locked.withLock({ locked in locked.pacing.reserveGlobal(now: .now) }) else { return }
+        guard let reserved = locked.withLock({ locked in locked.pacing.reserveGlobal(now: clock.now) }) else { return }
         do {
-            if reserved > .now { try await Task.sleep(until: reserved, clock: .continuous) }
-            let start = locked.withLock { locked in locked.pacing.confirmGlobal(now: .now) }
-            if start > .now { try await Task.sleep(until: start, clock: .continuous) }
+            if reserved > clock.now { try await clock.sleep(until: reserved) }
+            let start = locked.withLock { locked in locked.pacing.confirmGlobal(now: clock.now) }
+            if start > clock.now { try await clock.sleep(until: start) }
         } catch {
             release()
             throw CMOError.cancelled("waiting for the request rate limit")
@@ -75,7 +80,7 @@ final class RequestLimiter: Sendable {
 
     /// Waits until the backend's lane lets the request start, and for any block learned meanwhile.
     private func waitForBackend(_ backend: String?, request: String) async throws(CMOError) {
-        var decision = locked.withLock { locked in locked.pacing.reserve(backend: backend, now: .now) }
+        var decision = locked.withLock { locked in locked.pacing.reserve(backend: backend, now: clock.now) }
         while true {
             let until: ContinuousClock.Instant
             switch decision {
@@ -85,22 +90,22 @@ final class RequestLimiter: Sendable {
             case .start(let at):
                 until = at
             }
-            if until > .now {
+            if until > clock.now {
                 do {
-                    try await Task.sleep(until: until, clock: .continuous)
+                    try await clock.sleep(until: until)
                 } catch {
                     throw CMOError.cancelled("waiting for the rate limit of \(backend ?? "the API")")
                 }
             }
             // A 429 or an exhausted window may have blocked the lane while this request slept.
-            let now = ContinuousClock.now
+            let now = clock.now
             guard let blocked = locked.withLock({ locked in locked.pacing.blocked(backend: backend, now: now) })
             else {
                 // Requests that woke late together go out spaced, not as a burst.
-                let start = locked.withLock { locked in locked.pacing.confirm(backend: backend, now: .now) }
-                guard start > .now else { return }
+                let start = locked.withLock { locked in locked.pacing.confirm(backend: backend, now: clock.now) }
+                guard start > clock.now else { return }
                 do {
-                    try await Task.sleep(until: start, clock: .continuous)
+                    try await clock.sleep(until: start)
                 } catch {
                     throw CMOError.cancelled("waiting for the rate limit of \(backend ?? "the API")")
                 }
@@ -117,7 +122,7 @@ final class RequestLimiter: Sendable {
         let retryAfter = outcome.retryAfter
         locked.withLock { locked in
             locked.pacing.answered(
-                backend: backend, status: outcome.status, retryAfter: retryAfter, rateLimit: rateLimit, now: .now)
+                backend: backend, status: outcome.status, retryAfter: retryAfter, rateLimit: rateLimit, now: clock.now)
         }
     }
 
