@@ -19,12 +19,12 @@ public struct SimulatedProduct: Sendable, Hashable {
 extension CMOSimulator {
     /// Every product, in list order, as it is now.
     public var products: [SimulatedProduct] {
-        store.read(now: SimulatorResponder.nowMillis()) { fleet in fleet.products.map { SimulatedProduct($0, rules: fleet.rules) } }
+        store.read(now: configuration.clock.epochMilliseconds) { fleet in fleet.products.map { SimulatedProduct($0, rules: fleet.rules) } }
     }
 
     /// One product by bundle id.
     public func product(id: String) -> SimulatedProduct? {
-        store.read(now: SimulatorResponder.nowMillis()) { fleet in
+        store.read(now: configuration.clock.epochMilliseconds) { fleet in
             fleet.position(ofProduct: id).map { SimulatedProduct(fleet.products[$0], rules: fleet.rules) }
         }
     }
@@ -32,12 +32,12 @@ extension CMOSimulator {
     /// Status changes actually applied per product id (products never changed are absent), as `GET /_sim/changes`
     /// reports them (that endpoint also lists the zeros).
     public var appliedChanges: [String: Int] {
-        store.read(now: SimulatorResponder.nowMillis()) { $0.appliedChanges }
+        store.read(now: configuration.clock.epochMilliseconds) { $0.appliedChanges }
     }
 
     /// The state of a monitor, or `nil` if there is none with this id.
     public func monitorState(id: String) -> MonitorState? {
-        store.read(now: SimulatorResponder.nowMillis()) { $0.monitor(id)?.state }
+        store.read(now: configuration.clock.epochMilliseconds) { $0.monitor(id)?.state }
     }
 }
 

@@ -60,6 +60,9 @@ public struct SimulatorConfiguration: Sendable {
     public var maxBodyBytes: Int
     /// HTTPS instead of plain HTTP (`cmo sim --tls`); `nil` (the default): plain HTTP.
     public var tls: TLS?
+    /// Where the simulator reads the time (async delays, token expiry, rate buckets): the system's clock, or the
+    /// ``CMOClient/SimulatedClock`` a `cmo test` shares with the client.
+    public var clock: any CMOClock
 
     /// Creates a configuration; every default gives a working demo.
     public init(
@@ -85,7 +88,8 @@ public struct SimulatorConfiguration: Sendable {
         backends: BackendCatalogue = .standard,
         quotaPerHour: Int? = nil,
         maxBodyBytes: Int = 1 << 20,
-        tls: TLS? = nil
+        tls: TLS? = nil,
+        clock: any CMOClock = SystemClock()
     ) {
         self.host = host
         self.port = port
@@ -110,6 +114,7 @@ public struct SimulatorConfiguration: Sendable {
         self.quotaPerHour = quotaPerHour
         self.maxBodyBytes = maxBodyBytes
         self.tls = tls
+        self.clock = clock
     }
 
     /// The tenant clients use by default: the first configured one.

@@ -57,7 +57,7 @@ extension SimulatorResponder {
     private func processAPI(_ request: Request, path: String, correlationID: String) async -> Response {
         let rest = path.dropFirst(Self.apiPrefix.count)
         let segments = rest.split(separator: "/", omittingEmptySubsequences: false)
-        let now = Self.nowMillis()
+        let now = nowMillis()
         var rateHeaders: HTTPFields = [:]
         do {
             let token: IssuedToken

@@ -5,7 +5,7 @@ import NIOCore
 /// The simulator's own endpoints (not part of the CMO API): `GET /_sim/changes` and `GET /_sim/health`.
 extension SimulatorResponder {
     func respondToInspection(_ request: Request, path: String, correlationID: String) -> Response {
-        let now = Self.nowMillis()
+        let now = nowMillis()
         switch path {
         case "/_sim/changes":
             guard request.method == .get else {

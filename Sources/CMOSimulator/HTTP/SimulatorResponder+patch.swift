@@ -34,7 +34,7 @@ extension SimulatorResponder {
         } catch {
             throw Problem.badRequest(error.description, errors: error.issues.map { .path($0.path, $0.message) })
         }
-        let now = Self.nowMillis()
+        let now = nowMillis()
         let outcome: Result<FleetState.PatchOutcome, FleetState.PatchFailure>
         do {
             outcome = try store.withState(now: now) { fleet in
@@ -70,7 +70,7 @@ extension SimulatorResponder {
         } catch {
             throw Problem.badRequest(error.description, errors: error.issues.map { .path($0.path, $0.message) })
         }
-        let now = Self.nowMillis()
+        let now = nowMillis()
         let template: JSONTemplate?
         do {
             template = try store.withState(now: now) { fleet in

@@ -58,7 +58,7 @@ extension SimulatorResponder {
         let requestedScope = form["scope"] ?? ""
         let openID = requestedScope.split(separator: " ").contains("openid")
         let scope = openID ? "openid profile email" : "profile email"
-        let nowMillis = Self.nowMillis()
+        let nowMillis = nowMillis()
         let now = nowMillis / 1000
         let issuer = address.baseURL + "/auth/realms/" + configuration.realm
         let tenants = client.tenants ?? configuration.tenants

@@ -69,9 +69,9 @@ struct SimulatorResponder: HTTPResponder {
         return Problem.notFound("No resource at this path.").response(instance: path, correlationID: correlationID)
     }
 
-    /// The current time in epoch milliseconds.
-    static func nowMillis() -> Int64 {
-        Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
+    /// The current time in epoch milliseconds, on the configuration's clock.
+    func nowMillis() -> Int64 {
+        configuration.clock.epochMilliseconds
     }
 
     /// Wraps JSON bytes in a `200`-style response with the usual headers.
