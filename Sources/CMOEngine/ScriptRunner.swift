@@ -32,7 +32,8 @@ public final class ScriptRunner {
         paths.append(Self.directory(of: options.scriptPath))
         state.openSandbox(LuaSandbox(modulePaths: paths))
         state.openJSON()
-        state.openTasks(in: "cmo", defaultConcurrency: options.concurrency)
+        let clock = options.api?.clock ?? SystemClock()
+        state.openTasks(in: "cmo", defaultConcurrency: options.concurrency) { try await clock.sleep(for: $0) }
 
         var scriptLogger = logger
         scriptLogger[metadataKey: "script"] = "\(options.scriptPath)"

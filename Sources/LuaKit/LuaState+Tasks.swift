@@ -15,7 +15,12 @@ extension LuaState {
     ///   An iterator that raises stops all workers; `parallel` raises its error once they have ended.
     /// - `is_error(value) -> boolean`: whether `value` is an error value.
     /// - `new_error(kind, message [, fields]) -> error`: a new error value, for `error(...)`.
-    public func openTasks(in module: String, defaultConcurrency: Int) {
+    ///
+    /// `sleep` is how `sleep(seconds)` waits: `Task.sleep` by default; a host with a virtual clock passes its own.
+    public func openTasks(
+        in module: String, defaultConcurrency: Int,
+        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
+    ) {
         define(LuaTaskHandle.type)
         let functions: [String: LuaFunction] = [
             "sleep": { call in
@@ -24,7 +29,7 @@ extension LuaState {
                     throw LuaArgumentError(position: 1, message: "seconds must be a finite number >= 0")
                 }
                 return try call.suspend(.async {
-                    try await Task.sleep(for: .seconds(seconds))
+                    try await sleep(.seconds(seconds))
                     return .none
                 })
             },

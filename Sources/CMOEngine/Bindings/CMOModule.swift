@@ -29,6 +29,9 @@ struct CMOModule {
     /// Where `cmo.parallel` reports progress, if anywhere.
     let progress: ProgressMeter?
 
+    /// The run's clock: the client's (simulated in `cmo test`), else the system's.
+    var clock: any CMOClock { operations?.client.configuration.clock ?? SystemClock() }
+
     /// The backends table in force: the client's (a backends file laid over the standard one), else the standard.
     var backends: BackendCatalogue { operations?.client.configuration.backends ?? .standard }
 
@@ -177,7 +180,7 @@ struct CMOModule {
     /// `now`, and the prelude's `_progress` and `_input`.
     private func hostFunctions() -> [String: LuaFunction] {
         [
-            "now": { call in call.return(.number(Date().timeIntervalSince1970)) },
+            "now": { [clock] call in call.return(.number(clock.date.timeIntervalSince1970)) },
             "_progress": { call in
                 guard let progress else { return .none }
                 switch try call.string(1) {

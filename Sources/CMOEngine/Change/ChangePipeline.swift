@@ -111,7 +111,7 @@ final class ChangePipeline {
     @inline(never)
     private func wait(_ duration: Duration) async -> ChangeMachine.Event {
         do {
-            try await Task.sleep(for: duration)
+            try await context.client.configuration.clock.sleep(for: duration)
             return .waited
         } catch {
             return .stopped("the run is stopping")
