@@ -10,9 +10,10 @@ extension Journal {
         }
     }
 
-    /// Records how the run `id` ended.
+    /// Records how the run `id` ended, with what its API client counted (`api`, nil when it had none).
     public func finish(
-        runID id: String, exitCode: Int32, stopReason: String?, counts: [String: Int], at date: Date = Date()
+        runID id: String, exitCode: Int32, stopReason: String?, counts: [String: Int], api: RunAPICounts? = nil,
+        at date: Date = Date()
     ) async throws(JournalError) {
         let countsText: String
         do {
@@ -22,8 +23,14 @@ extension Journal {
         }
         try await write { db in
             try db.execute(
-                sql: "UPDATE run SET ended_at = ?, exit_code = ?, stop_reason = ?, counts = ? WHERE id = ?",
-                arguments: [JournalDate.text(date), exitCode, stopReason, countsText, id])
+                sql: """
+                    UPDATE run SET ended_at = ?, exit_code = ?, stop_reason = ?, counts = ?, api_requests = ?,
+                    api_retries = ?, api_rate_limited = ?, api_token_fetches = ? WHERE id = ?
+                    """,
+                arguments: [
+                    JournalDate.text(date), exitCode, stopReason, countsText, api?.requests, api?.retries,
+                    api?.rateLimited, api?.tokenFetches, id,
+                ])
             return 0
         }
     }

@@ -60,6 +60,16 @@ enum JournalSchema {
                 table.primaryKey(["schedule", "name"])
             }
         }
+        migrator.registerMigration("v2: each run's API counters") { db in
+            // What the run's client counted (`cmo schedule --listen` serves them in /metrics); NULL for runs
+            // journaled before, and for runs that made no client (`--no-api`).
+            try db.alter(table: RunEntry.databaseTableName) { table in
+                table.add(column: "api_requests", .integer)
+                table.add(column: "api_retries", .integer)
+                table.add(column: "api_rate_limited", .integer)
+                table.add(column: "api_token_fetches", .integer)
+            }
+        }
         return migrator
     }
 }

@@ -28,10 +28,12 @@ public final class RunJournal: Sendable {
         return RunJournal(journal: journal, run: run, prior: prior)
     }
 
-    /// Records how the run ended.
-    public func finish(exitCode: Int32, stopReason: String?, report: RunReport) async throws(JournalError) {
+    /// Records how the run ended, with what its API client counted (`api`, nil when it had none).
+    public func finish(
+        exitCode: Int32, stopReason: String?, report: RunReport, api: RunAPICounts? = nil
+    ) async throws(JournalError) {
         let counts = Dictionary(uniqueKeysWithValues: report.counts.map { ($0.key.rawValue, $0.value) })
-        try await journal.finish(runID: run.id, exitCode: exitCode, stopReason: stopReason, counts: counts)
+        try await journal.finish(runID: run.id, exitCode: exitCode, stopReason: stopReason, counts: counts, api: api)
     }
 
     /// The key of the next call changing `productID` with `ops` (JSON text).

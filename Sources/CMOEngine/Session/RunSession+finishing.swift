@@ -7,7 +7,10 @@ extension RunSession {
     /// the report file, why the run did not succeed, and how to resume it.
     func finish(_ prepared: Prepared, runner: ScriptRunner, result: RunResult, seconds: Double) async {
         let options = prepared.options
-        await recordEnd(in: options.journal, result: result, report: runner.report)
+        let api = runner.apiStatistics.map {
+            RunAPICounts(requests: $0.requests, retries: $0.retries, rateLimited: $0.rateLimited, tokenFetches: $0.tokenFetches)
+        }
+        await recordEnd(in: options.journal, result: result, report: runner.report, api: api)
         if configuration.printsStatistics, let counters = runner.apiStatistics {
             console.report(
                 "api: \(counters.requests) requests, \(counters.retries) retries, \(counters.rateLimited) answered 429, "
@@ -28,13 +31,13 @@ extension RunSession {
     }
 
     /// Writes the run's end (exit code, first line of the reason, counts) to its journal row, warning about
-    /// writes that did not make it.
-    private func recordEnd(in journal: RunJournal?, result: RunResult, report: RunReport) async {
+    /// writes that did not make it; `api` is what the run's client counted.
+    private func recordEnd(in journal: RunJournal?, result: RunResult, report: RunReport, api: RunAPICounts?) async {
         guard let journal else { return }
         do {
             try await journal.finish(
                 exitCode: result.exitCode.rawValue,
-                stopReason: result.errorReport.map { String($0.prefix { $0 != "\n" }) }, report: report)
+                stopReason: result.errorReport.map { String($0.prefix { $0 != "\n" }) }, report: report, api: api)
         } catch {
             console.report("cmo: warning: \(error.message)")
         }
