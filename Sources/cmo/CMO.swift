@@ -18,6 +18,7 @@ struct CMO: AsyncParsableCommand {
             RunsCommand.self,
             ScheduleCommand.self,
             ReplCommand.self,
+            CheckCommand.self,
             SimCommand.self,
             ListCommand.self,
             GetCommand.self,
