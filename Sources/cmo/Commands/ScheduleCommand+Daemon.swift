@@ -1,6 +1,7 @@
 import ArgumentParser
 import CMOJournal
 import CMOSchedule
+import CMOWatch
 import Foundation
 import Logging
 
@@ -12,6 +13,8 @@ extension ScheduleCommand {
             abstract: "Run the schedule in the foreground until SIGTERM or SIGINT (logs go to stderr).")
 
         @OptionGroup var state: ScheduleStateOptions
+
+        @OptionGroup(title: "Status window") var watch: WatchOptions
 
         @Option(help: "On SIGTERM, wait at most this many seconds for runs in flight, then stop them (default: wait).")
         var grace: Double?
@@ -32,6 +35,9 @@ extension ScheduleCommand {
             let daemon = ScheduleDaemon(
                 jobs: jobs, clock: SystemScheduleClock(), store: schedule.store(in: opened),
                 launcher: { job, fireTime in await launcher.launch(job, fireTime: fireTime) }, logger: logger)
+            // The window (--listen): bound before any job fires, so a taken port exits 2 with nothing started.
+            let window = try await watch.start(
+                journal: opened, schedule: WatchedSchedule(file: schedule.file, jobs: jobs, daemon: daemon), logger: logger)
             let grace = grace.map { Duration.milliseconds(Int64($0 * 1000)) }
             let signals = SignalForwarder { name, count in
                 logger.notice("\(name): stopping; runs in flight finish first", metadata: ["signal_count": "\(count)"])
@@ -43,7 +49,9 @@ extension ScheduleCommand {
                 let next = job.nextFire(after: Date()).map { ScheduleText.time($0, in: job.timeZone) } ?? "never"
                 logger.info("job \(job.name): next run \(next)", metadata: ["cron": "\(job.cron)"])
             }
+            window?.readiness.markReady()
             await daemon.run()
+            await window?.stop()
             signals.cancel()
             logger.info("schedule stopped")
         }
