@@ -4,7 +4,7 @@ extension Duration {
     /// Parses a schedule-file duration: one or more `<number><unit>` pairs with units `s`, `m`,
     /// `h`, `d` (`"90s"`, `"30m"`, `"6h"`, `"2d"`, `"1h30m"`), or a bare number of seconds.
     /// Returns nil for anything else.
-    init?(scheduleText text: String) {
+    public init?(scheduleText text: String) {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if let seconds = Int(trimmed), trimmed.allSatisfy(\.isNumber) {
             self = .seconds(seconds)

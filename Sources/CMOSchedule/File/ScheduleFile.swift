@@ -1,9 +1,14 @@
 import Foundation
 import TOMLKit
 
-/// A parsed schedule file: one `[[job]]` table per job.
+/// A parsed schedule file: one `[[job]]` table per job, `[[notify]]` webhooks, and a `retention` for the journal.
 ///
 /// ```toml
+/// retention = "90d"
+///
+/// [[notify]]
+/// url = "https://hooks.example.com/cmo"
+///
 /// [[job]]
 /// name = "nightly-report"
 /// cron = "30 2 * * *"
@@ -18,6 +23,11 @@ public struct ScheduleFile: Sendable {
     public let path: String
     /// The jobs, in file order.
     public let jobs: [ScheduledJob]
+    /// The `[[notify]]` webhooks, in file order.
+    public let notify: [NotifyTarget]
+    /// `retention`: how long finished runs are kept in the journal (nil: for ever). The daemon prunes older ones
+    /// at start and daily.
+    public let retention: Duration?
 
     /// Reads and parses the file at `url`. Relative paths in it are resolved against its directory.
     ///
@@ -64,7 +74,7 @@ public struct ScheduleFile: Sendable {
 
         let locator = ScheduleFileLocator(text: text)
         var issues: [ScheduleFileError.Issue] = []
-        for key in root.keys where key != "job" {
+        for key in root.keys where !["job", "notify", "retention"].contains(key) {
             issues.append(.init(line: locator.line(topLevel: key) ?? 1, message: "unknown top-level key '\(key)'"))
         }
 
@@ -104,7 +114,11 @@ public struct ScheduleFile: Sendable {
         if issues.isEmpty, jobs.isEmpty {
             issues.append(.init(line: nil, message: "no jobs defined (add a [[job]] table)"))
         }
+        let notify = Self.decodeNotify(root["notify"], locator: locator, jobNames: Set(jobs.map(\.name)), issues: &issues)
+        let retention = Self.decodeRetention(root["retention"], locator: locator, issues: &issues)
         guard issues.isEmpty else { throw ScheduleFileError(path: path, issues: issues) }
         self.jobs = jobs
+        self.notify = notify
+        self.retention = retention
     }
 }

@@ -2,8 +2,8 @@ import Foundation
 
 /// Finds the line of a key in a schedule file, since TOMLKit does not report where values sit.
 ///
-/// A small line scanner, honest about what it understands: it counts `[[job]]` headers to know
-/// which job block a line belongs to, follows `[job.vars]`-style sub-table headers, and records
+/// A small line scanner, honest about what it understands: it counts `[[job]]` (and `[[notify]]`) headers to know
+/// which block a line belongs to, follows `[job.vars]`-style sub-table headers, and records
 /// the first `key =` (or dotted `a.b =`) at the start of a line. Lines inside multi-line strings
 /// are skipped. Anything it cannot place falls back to the enclosing key or the job's header.
 struct ScheduleFileLocator: Sendable {
@@ -12,11 +12,15 @@ struct ScheduleFileLocator: Sendable {
         var keyLines: [String: Int] = [:]
     }
 
+    /// The kinds of array-of-tables blocks it follows.
+    enum BlockKind: Sendable { case job, notify }
+
     private(set) var jobs: [JobBlock] = []
+    private(set) var notifies: [JobBlock] = []
     private(set) var topLevelLines: [String: Int] = [:]
 
     init(text: String) {
-        var currentJob: Int?
+        var currentJob: (kind: BlockKind, index: Int)?
         var tablePath: [String] = []
         var inMultilineString = false
         for (offset, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -30,15 +34,20 @@ struct ScheduleFileLocator: Sendable {
                 let name = Self.keyPath(Self.header(line, open: "[[", close: "]]"))
                 if name == ["job"] {
                     jobs.append(JobBlock(headerLine: lineNumber))
-                    currentJob = jobs.count - 1
+                    currentJob = (.job, jobs.count - 1)
                     tablePath = []
+                } else if name == ["notify"] {
+                    notifies.append(JobBlock(headerLine: lineNumber))
+                    currentJob = (.notify, notifies.count - 1)
+                    tablePath = []
+                    record(topLevel: name, line: lineNumber)
                 } else {
                     currentJob = nil
                     record(topLevel: name, line: lineNumber)
                 }
             } else if line.hasPrefix("[") {
                 let name = Self.keyPath(Self.header(line, open: "[", close: "]"))
-                if let job = currentJob, name.first == "job", name.count > 1 {
+                if let job = currentJob, name.first == (job.kind == .job ? "job" : "notify"), name.count > 1 {
                     tablePath = Array(name.dropFirst())
                     record(job: job, path: tablePath, line: lineNumber)
                 } else {
@@ -68,14 +77,28 @@ struct ScheduleFileLocator: Sendable {
         return jobs[index].headerLine
     }
 
+    /// The line of `path` in `[[notify]]` table `index`, falling back as ``line(job:key:)`` does.
+    func line(notify index: Int, key path: [String] = []) -> Int {
+        guard notifies.indices.contains(index) else { return topLevelLines["notify"] ?? 1 }
+        var path = path
+        while !path.isEmpty {
+            if let line = notifies[index].keyLines[path.joined(separator: ".")] { return line }
+            path.removeLast()
+        }
+        return notifies[index].headerLine
+    }
+
     /// The line where the top-level key or table `name` first appears.
     func line(topLevel name: String) -> Int? {
         topLevelLines[name]
     }
 
-    private mutating func record(job: Int, path: [String], line: Int) {
+    private mutating func record(job: (kind: BlockKind, index: Int), path: [String], line: Int) {
         let key = path.joined(separator: ".")
-        if jobs[job].keyLines[key] == nil { jobs[job].keyLines[key] = line }
+        switch job.kind {
+        case .job: if jobs[job.index].keyLines[key] == nil { jobs[job.index].keyLines[key] = line }
+        case .notify: if notifies[job.index].keyLines[key] == nil { notifies[job.index].keyLines[key] = line }
+        }
     }
 
     private mutating func record(topLevel path: [String], line: Int) {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CMOEngine
+import CMOJournal
 import CMOSimulator
 import Logging
 import LuaKit
@@ -100,6 +101,8 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Log what the engine does to stderr.")
     var verbose = false
 
+    @OptionGroup var log: LogFormatOptions
+
     @Flag(help: "Print the API client's counters (requests, retries, 429s, token fetches) at the end.")
     var stats = false
 
@@ -152,13 +155,21 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let logger = Logger.standardError("cmo", level: verbose ? .debug : .info)
+        var logger = Logger.standardError("cmo", level: verbose ? .debug : .info, format: log.resolved)
+        // The run's id is chosen here (not in the session) so that every JSON log line can carry it (text lines
+        // stay as they were).
+        let runID = self.runID ?? (noJournal ? nil : RunEntry.makeID())
+        if log.resolved == .json {
+            if let runID { logger[metadataKey: "run"] = "\(runID)" }
+            if let job { logger[metadataKey: "job"] = "\(job)" }
+        }
         let (api, simulator) = try await simulation.apiSource(connection: connection, noAPI: noAPI, logger: logger)
         if let simulator {
-            FileOutput.standardError.write(
-                "cmo: --sim: simulator with \(simulation.simFleet) products (seed \(simulation.simSeed)) at \(simulator.baseURL)\n")
+            let line = "--sim: simulator with \(simulation.simFleet) products (seed \(simulation.simSeed)) at \(simulator.baseURL)"
+            if log.resolved == .json { logger.notice("\(line)") } else { FileOutput.standardError.write("cmo: \(line)\n") }
         }
-        let session = RunSession(configuration: sessionConfiguration(api: api), logger: logger)
+        let session = RunSession(
+            configuration: sessionConfiguration(api: api, runID: runID), logger: logger, console: console(logger))
         let signals = SignalForwarder { name, count in session.interrupt(by: name, count: count) }
         let code = await session.run()
         signals.cancel()
@@ -166,8 +177,19 @@ struct RunCommand: AsyncParsableCommand {
         throw ExitCode(code)
     }
 
+    /// The session's console: standard output and error; with `--log-format json`, the lines for the operator
+    /// (summary, errors, progress) go through `logger` as JSON lines too.
+    func console(_ logger: Logger) -> RunSession.Console {
+        guard log.resolved == .json else { return .standard }
+        var console = RunSession.Console.standard
+        console.report = { line in
+            logger.log(level: line.hasPrefix("error") || line.hasPrefix("cmo: error") ? .error : .notice, "\(line)")
+        }
+        return console
+    }
+
     /// The flags as the session's configuration.
-    func sessionConfiguration(api: APISource) -> RunSession.Configuration {
+    func sessionConfiguration(api: APISource, runID: String? = nil) -> RunSession.Configuration {
         let script: RunSession.Configuration.Script =
             if let resume {
                 .resume(runID: resume, force: force)
@@ -176,11 +198,11 @@ struct RunCommand: AsyncParsableCommand {
             }
         return RunSession.Configuration(
             script: script, api: api, journal: noJournal ? .none : .file(journal.resolvedPath, named: journal.path != nil),
-            runID: runID, job: job, concurrency: concurrency, timeout: timeout,
+            runID: runID ?? self.runID, job: job, concurrency: concurrency, timeout: timeout,
             limits: LuaLimits(memoryLimit: maxMemory, instructionLimit: maxInstructions),
             modulePaths: [Stdlib.defaultPath()],
             guards: RunReport.Guards(maxChanges: maxChanges, maxFailureRate: maxFailureRate),
-            progress: FileOutput.standardError.isTerminal ? .live : .periodic(.milliseconds(Int64(progressInterval * 1000))),
+            progress: FileOutput.standardError.isTerminal && log.resolved == .text ? .live : .periodic(.milliseconds(Int64(progressInterval * 1000))),
             reportPath: report,
             printsStatistics: stats)
     }

@@ -16,6 +16,8 @@ extension ScheduleCommand {
 
         @OptionGroup(title: "Status window") var watch: WatchOptions
 
+        @OptionGroup var log: LogFormatOptions
+
         @Option(help: "On SIGTERM, wait at most this many seconds for runs in flight, then stop them (default: wait).")
         var grace: Double?
 
@@ -27,21 +29,30 @@ extension ScheduleCommand {
         }
 
         func run() async throws {
-            let logger = Logger.standardError("cmo.schedule", level: verbose ? .debug : .info)
+            let logger = Logger.standardError("cmo.schedule", level: verbose ? .debug : .info, format: log.resolved)
             let schedule = state.schedule
-            let jobs = try schedule.load().jobs
+            let file = try schedule.load()
+            let jobs = file.jobs
             let opened = try state.journal.open()
-            let launcher = ScheduledRunLauncher(executable: Self.executablePath, journalPath: opened.path, logger: logger)
+            let launcher = ScheduledRunLauncher(
+                executable: Self.executablePath, journalPath: opened.path, logFormat: log.resolved, logger: logger)
             let daemon = ScheduleDaemon(
                 jobs: jobs, clock: SystemScheduleClock(), store: schedule.store(in: opened),
                 launcher: { job, fireTime in await launcher.launch(job, fireTime: fireTime) }, logger: logger)
             // The window (--listen): bound before any job fires, so a taken port exits 2 with nothing started.
             let window = try await watch.start(
                 journal: opened, schedule: WatchedSchedule(file: schedule.file, jobs: jobs, daemon: daemon), logger: logger)
+            // [[notify]] webhooks (the one reader of daemon.events) and `retention` pruning, each on its own task.
+            let notifications = await NotificationRelay.start(
+                targets: file.notify, jobs: jobs, store: schedule.store(in: opened), events: daemon.events, logger: logger)
+            let pruner = JournalPruner.start(journal: opened, retention: file.retention, logger: logger)
             let grace = grace.map { Duration.milliseconds(Int64($0 * 1000)) }
             let signals = SignalForwarder { name, count in
                 logger.notice("\(name): stopping; runs in flight finish first", metadata: ["signal_count": "\(count)"])
-                Task { await daemon.shutdown(grace: count > 1 ? .zero : grace) }
+                Task {
+                    await notifications?.shutdownBegan()
+                    await daemon.shutdown(grace: count > 1 ? .zero : grace)
+                }
             }
             logger.info(
                 "schedule started", metadata: ["file": "\(schedule.file)", "jobs": "\(jobs.count)", "journal": "\(opened.path)"])
@@ -52,6 +63,8 @@ extension ScheduleCommand {
             window?.readiness.markReady()
             await daemon.run()
             await window?.stop()
+            pruner?.cancel()
+            await notifications?.finish()
             signals.cancel()
             logger.info("schedule stopped")
         }

@@ -16,11 +16,14 @@ struct ScheduledRunLauncher: Sendable {
     let executable: String
     /// The journal the runs write to (the daemon's).
     let journalPath: String
+    /// The daemon's log format, which its runs log in too.
+    var logFormat: LogFormat = .text
     let logger: Logger
 
     /// The arguments of `cmo run` for `job`, as run `runID`.
-    static func arguments(for job: ScheduledJob, runID: String, journalPath: String) -> [String] {
+    static func arguments(for job: ScheduledJob, runID: String, journalPath: String, logFormat: LogFormat = .text) -> [String] {
         var arguments = ["run", job.script.path, "--journal", journalPath, "--run-id", runID, "--job", job.name]
+        if logFormat != .text { arguments += ["--log-format", logFormat.rawValue] }
         for (key, value) in job.vars.sorted(by: { $0.key < $1.key }) { arguments += ["--var", "\(key)=\(value)"] }
         let options = job.runOptions
         for (name, url) in options.inputs.sorted(by: { $0.key < $1.key }) { arguments += ["--input", "\(name)=\(url.path)"] }
@@ -46,7 +49,7 @@ struct ScheduledRunLauncher: Sendable {
         logger[metadataKey: "run"] = "\(runID)"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = Self.arguments(for: job, runID: runID, journalPath: journalPath)
+        process.arguments = Self.arguments(for: job, runID: runID, journalPath: journalPath, logFormat: logFormat)
         let exit = AsyncStream.makeStream(of: (status: Int32, signalled: Bool).self)
         process.terminationHandler = { finished in
             exit.continuation.yield((finished.terminationStatus, finished.terminationReason == .uncaughtSignal))
