@@ -35,8 +35,18 @@ for index = 4, #arg do
   file:close()
 end
 
+-- What a file is: a type stub file (`---@meta`), a test for `cmo test` (`*_test.lua`), or a script.
+local function kind_of(file, source)
+  if source:match("^%-%-%-@meta") then return "meta" end
+  if file:match("_test%.lua$") then return "test" end
+  return "script"
+end
+
 -- Syntax errors (0xx) and globals (1xx): undefined variables, unknown fields of `cmo` and `json`, writes to them.
-local options = { std = standard.build(api, sandbox_names), only = { "0", "1" } }
+local options = { only = { "0", "1" } }
+for index, file in ipairs(files) do
+  options[index] = { std = standard.build(api, sandbox_names, kind_of(file, sources[index])) }
+end
 local report = luacheck.check_strings(sources, options)
 
 local problems = 0
@@ -51,10 +61,17 @@ for index, file in ipairs(files) do
     found[#found + 1] = emit(file, event.line, event.column, format.get_message(event))
   end
   -- The calls, in a file that parses (luacheck has reported the syntax error of one that does not).
-  local ok, ast, _, _, _, _, line_offsets = pcall(parser.parse, decoder.decode(sources[index]))
+  -- A line whose comment says `luacheck: ignore` (a deliberate mistake, in a test) is not reported either.
+  local ok, ast, comments, _, _, _, line_offsets = pcall(parser.parse, decoder.decode(sources[index]))
   if ok then
+    local ignored = {}
+    for _, comment in ipairs(comments) do
+      if comment.contents:match("^%s*luacheck:%s*ignore%s*$") then ignored[comment.line] = true end
+    end
     calls.check(api, ast, function(node, message)
-      found[#found + 1] = emit(file, node.line, node.offset - line_offsets[node.line] + 1, message)
+      if not ignored[node.line] then
+        found[#found + 1] = emit(file, node.line, node.offset - line_offsets[node.line] + 1, message)
+      end
     end)
   end
   table.sort(found, function(a, b)

@@ -22,9 +22,11 @@ local function definition(api, class_name, seen)
   return { fields = fields }
 end
 
---- The standard for `api` (from check.stubs) and `sandbox_names` ("print", "string.format", ...).
-function M.build(api, sandbox_names)
-  local read_globals = {}
+--- The standard for `api` (from check.stubs) and `sandbox_names` ("print", "string.format", ...). `kind` is
+--- "script", "test" (a `*_test.lua` file for `cmo test`: busted's functions, luassert's `assert` and the
+--- `workbench` table) or "meta" (a type stub file, which defines `cmo` and `json` rather than uses them).
+function M.build(api, sandbox_names, kind)
+  local read_globals, globals = {}, {}
   for _, name in ipairs(sandbox_names) do
     local library, member = name:match("^([%a_][%w_]*)%.([%a_][%w_]*)$")
     if library then
@@ -34,10 +36,20 @@ function M.build(api, sandbox_names)
       read_globals[name] = {}
     end
   end
+  -- `_G.name = value` sets a global: a matter of style, not a mistake.
+  globals._G = { other_fields = true, read_only = false }
   for global, class_name in pairs(api.globals) do
-    read_globals[global] = definition(api, class_name, {})
+    local target = kind == "meta" and globals or read_globals
+    target[global] = definition(api, class_name, {})
   end
-  return { read_globals = read_globals }
+  if kind == "test" then
+    for _, name in ipairs({ "describe", "it", "pending", "before_each", "after_each", "setup", "teardown" }) do
+      read_globals[name] = {}
+    end
+    read_globals.assert = { other_fields = true }
+    read_globals.workbench = read_globals.workbench or { other_fields = true }
+  end
+  return { read_globals = read_globals, globals = globals }
 end
 
 return M
