@@ -19,6 +19,7 @@ struct CMO: AsyncParsableCommand {
             ScheduleCommand.self,
             ReplCommand.self,
             CheckCommand.self,
+            TestCommand.self,
             SimCommand.self,
             ListCommand.self,
             GetCommand.self,

@@ -18,7 +18,11 @@ local M = {}
 
 local function show(value)
   if type(value) == "string" then return string.format("%q", value) end
-  if type(value) == "table" then return inspect(value, { depth = 4 }) end
+  if type(value) == "table" then
+    local text = inspect(value, { depth = 4 })
+    local flat = text:gsub("\n%s*", " "):gsub(", }", " }")
+    return #flat <= 100 and flat or text
+  end
   return tostring(value)
 end
 

@@ -1,0 +1,56 @@
+import CMOClient
+import Foundation
+import Testing
+
+@Suite("SimulatedClock")
+struct SimulatedClockTests {
+    @Test("sleepers wake in the order of their deadlines, and the time jumps to each")
+    func order() async throws {
+        let clock = SimulatedClock()
+        let start = clock.now
+        let woken = try await withThrowingTaskGroup(of: (Int, Duration).self) { group in
+            for seconds in [30, 5, 60, 10] {
+                group.addTask {
+                    try await clock.sleep(for: .seconds(seconds))
+                    return (seconds, clock.now - start)
+                }
+            }
+            var order: [(Int, Duration)] = []
+            for try await item in group { order.append(item) }
+            return order
+        }
+        #expect(woken.map(\.0) == [5, 10, 30, 60])
+        for (seconds, at) in woken { #expect(at == .seconds(seconds)) }
+        #expect(clock.elapsed == .seconds(60))
+    }
+
+    @Test("the wall time moves with the virtual time")
+    func wallTime() async throws {
+        let clock = SimulatedClock(start: Date(timeIntervalSince1970: 1_000))
+        try await clock.sleep(for: .seconds(90))
+        #expect(clock.date == Date(timeIntervalSince1970: 1_090))
+        #expect(clock.epochMilliseconds == 1_090_000)
+    }
+
+    @Test("a deadline already passed returns at once; advance(by:) wakes the sleepers due")
+    func advance() async throws {
+        let clock = SimulatedClock(quietPeriod: .seconds(3600))  // never moves by itself here
+        try await clock.sleep(until: clock.now - .seconds(1))
+        let sleeper = Task { try await clock.sleep(for: .seconds(5)) }
+        while clock.jumps == 0, clock.elapsed == .zero {
+            clock.advance(by: .seconds(5))
+            try await Task.sleep(for: .milliseconds(1))
+        }
+        try await sleeper.value
+        #expect(clock.elapsed >= .seconds(5))
+    }
+
+    @Test("a cancelled sleeper throws CancellationError")
+    func cancel() async throws {
+        let clock = SimulatedClock(quietPeriod: .seconds(3600))
+        let sleeper = Task { try await clock.sleep(for: .seconds(100)) }
+        sleeper.cancel()
+        await #expect(throws: CancellationError.self) { try await sleeper.value }
+        #expect(clock.elapsed == .zero)
+    }
+}
