@@ -1,5 +1,6 @@
 import CMOClient
 import Foundation
+import Synchronization
 import Testing
 
 @Suite("SimulatedClock")
@@ -36,9 +37,14 @@ struct SimulatedClockTests {
     func advance() async throws {
         let clock = SimulatedClock(quietPeriod: .seconds(3600))  // never moves by itself here
         try await clock.sleep(until: clock.now - .seconds(1))
-        let sleeper = Task { try await clock.sleep(for: .seconds(5)) }
-        while clock.jumps == 0, clock.elapsed == .zero {
-            clock.advance(by: .seconds(5))
+        let deadline = clock.now + .seconds(5)
+        let woken = Flag()
+        let sleeper = Task {
+            try await clock.sleep(until: deadline)
+            woken.value.store(true, ordering: .sequentiallyConsistent)
+        }
+        while !woken.value.load(ordering: .sequentiallyConsistent) {
+            clock.advance(by: .seconds(1))
             try await Task.sleep(for: .milliseconds(1))
         }
         try await sleeper.value
@@ -53,4 +59,9 @@ struct SimulatedClockTests {
         await #expect(throws: CancellationError.self) { try await sleeper.value }
         #expect(clock.elapsed == .zero)
     }
+}
+
+/// A flag a task sets and the test reads.
+final class Flag: Sendable {
+    let value = Atomic<Bool>(false)
 }

@@ -1,0 +1,2 @@
+-- Part 2 of the workbench benchmark (see suite.lua).
+require("suite")(6)
