@@ -63,7 +63,7 @@ struct StatusPage: Sendable {
 
     private func jobRow(_ job: ScheduledJob, status: JobStatus?) -> [String: Any] {
         var row: [String: Any] = [
-            "name": job.name, "cron": "\(job.cron)", "timeZone": job.timeZone.identifier,
+            "name": job.name, "cron": "\(job.cron)", "timeZone": Self.zoneName(job.timeZone),
             "failures": status?.consecutiveFailures ?? 0, "paused": status?.paused == true ? "yes" : "no",
             "isPaused": status?.paused == true, "running": status?.running ?? 0,
             "lastExit": status?.lastExitCode.map { "\($0)" } ?? "-",
@@ -78,6 +78,11 @@ struct StatusPage: Sendable {
         row["hasLastRun"] = status?.lastRunID != nil
         row["lastFinished"] = status?.lastFinishedAt.map { WatchTime.text($0, in: job.timeZone) } ?? "-"
         return row
+    }
+
+    /// The zone's IANA name; UTC for the default zone (which Foundation calls GMT).
+    static func zoneName(_ zone: TimeZone) -> String {
+        zone.identifier == "GMT" ? "UTC" : zone.identifier
     }
 
     private func runRow(_ run: RunEntry, counts: [String: Int]) -> [String: Any] {
