@@ -16,7 +16,8 @@ public final class WebhookSender: Sendable {
         public var retry: WebhookRetryPolicy
         /// How many deliveries may wait; more are dropped.
         public var queueLimit: Int
-        /// How long one attempt may take.
+        /// How long one attempt may take, connecting included (the client keeps retrying a refused connection until
+        /// then).
         public var timeout: Duration
 
         public init(retry: WebhookRetryPolicy = WebhookRetryPolicy(), queueLimit: Int = 256, timeout: Duration = .seconds(10)) {

@@ -7,7 +7,7 @@ struct RunsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "runs",
         abstract: "List the journaled runs, or show one.",
-        subcommands: [List.self, Show.self],
+        subcommands: [List.self, Show.self, Prune.self],
         defaultSubcommand: List.self
     )
 

@@ -27,7 +27,8 @@ struct ScheduleCommand: AsyncParsableCommand {
         @OptionGroup var schedule: ScheduleFileArgument
 
         func run() async throws {
-            let jobs = try schedule.load().jobs
+            let file = try schedule.load()
+            let jobs = file.jobs
             let now = Date()
             var lines: [String] = []
             for job in jobs {
@@ -36,6 +37,7 @@ struct ScheduleCommand: AsyncParsableCommand {
                 if fires.isEmpty { lines.append("  never fires") }
                 for fire in fires { lines.append("  " + ScheduleText.time(fire, in: job.timeZone)) }
             }
+            lines += ScheduleText.notifyLines(file)
             StandardStreams.out(lines.joined(separator: "\n"))
             StandardStreams.out("\(schedule.file): \(jobs.count) job\(jobs.count == 1 ? "" : "s"), ok")
         }

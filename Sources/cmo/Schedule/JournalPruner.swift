@@ -29,8 +29,11 @@ struct JournalPruner: Sendable {
         do {
             let result = try await journal.prune(endedBefore: cut)
             logger.info(
-                "journal pruned: \(result.runs) runs and \(result.changes) changes that ended before \(cut.formatted(.iso8601))",
-                metadata: ["runs": "\(result.runs)", "changes": "\(result.changes)", "kept": "\(result.kept)"])
+                "journal pruned",
+                metadata: [
+                    "runs": "\(result.runs)", "changes": "\(result.changes)", "kept": "\(result.kept)",
+                    "ended_before": "\(cut.formatted(.iso8601))",
+                ])
         } catch {
             logger.error("cannot prune the journal: \(error)")
         }
