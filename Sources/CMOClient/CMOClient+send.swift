@@ -114,11 +114,17 @@ extension CMOClient {
         metrics.requestSent()
         let started = ContinuousClock.now
         let sentAt = configuration.clock.now  // compared with the token's receivedAt, on the same clock
+        if let responder = configuration.responder {
+            let outcome = await replayed(request, by: responder)
+            limiter.answered(backend: backend, outcome: outcome)
+            return .response(outcome, token: token, sentAt: sentAt)
+        }
         do {
             let response = try await httpClient.execute(httpRequest, timeout: configuration.timeout.request.timeAmount)
             let body = try await response.body.collect(upTo: 64 << 20)
             let outcome = HTTPOutcome(status: Int(response.status.code), headers: response.headers, body: body)
             debugLog?.response(method: request.method, url: url, outcome: outcome, elapsed: .now - started)
+            configuration.recorder?.record(Self.exchange(request, outcome: outcome, elapsed: .now - started))
             limiter.answered(backend: backend, outcome: outcome)
             return .response(outcome, token: token, sentAt: sentAt)
         } catch {

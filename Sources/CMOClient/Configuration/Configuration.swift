@@ -31,6 +31,10 @@ public struct Configuration: Sendable {
     /// Where the client reads the time and waits (token expiry, retry back-off, pacing, monitor polling): the
     /// system's clocks, or a ``SimulatedClock`` in `cmo test`.
     public var clock: any CMOClock
+    /// Sees every answered API request (`cmo run --record`); nil for none.
+    public var recorder: (any ExchangeRecorder)?
+    /// Answers API requests instead of the network (`cmo run --replay`); nil: the network.
+    public var responder: (any ExchangeResponder)?
 
     /// Creates a configuration; everything but the endpoint and credentials has a default.
     public init(
@@ -45,7 +49,9 @@ public struct Configuration: Sendable {
         backends: BackendCatalogue = .standard,
         tls: TLS = TLS(),
         proxy: Proxy = Proxy(),
-        clock: any CMOClock = SystemClock()
+        clock: any CMOClock = SystemClock(),
+        recorder: (any ExchangeRecorder)? = nil,
+        responder: (any ExchangeResponder)? = nil
     ) {
         self.apiURL = apiURL
         self.tenant = tenant
@@ -59,6 +65,8 @@ public struct Configuration: Sendable {
         self.tls = tls
         self.proxy = proxy
         self.clock = clock
+        self.recorder = recorder
+        self.responder = responder
     }
 
     /// The URL prefix of every API path: `apiURL/tenant/`.
