@@ -9,6 +9,7 @@ import Testing
     static let script = """
         cmo.log.info("hello", { region = "eu" })
         cmo.log.warn("careful")
+        cmo.log.info("shadow", { time = "mine", message = "also mine" })
         print("to stdout")
         """
 
@@ -37,6 +38,10 @@ import Testing
         let time = try #require(hello["time"] as? String)
         #expect(time.wholeMatch(of: /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/) != nil, "RFC 3339, UTC, ms: \(time)")
         #expect(objects.contains { $0["message"] as? String == "careful" && $0["level"] as? String == "warning" })
+        // Metadata never shadows the line's own fields.
+        let shadow = try #require(objects.first { $0["message"] as? String == "shadow" })
+        #expect(shadow["metadata.time"] as? String == "mine" && shadow["metadata.message"] as? String == "also mine")
+        #expect((shadow["time"] as? String)?.hasSuffix("Z") == true)
     }
 
     @Test func theOperatorsLinesAreJSONTooAndTextStaysTheDefault() throws {
