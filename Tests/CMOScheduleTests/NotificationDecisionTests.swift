@@ -28,7 +28,8 @@ import Testing
         #expect(decision.observe(.resumed(job: "a"), at: time).isEmpty)
         let recovered = decision.observe(finished("a", exit: 0, run: "r4"), at: time)
         #expect(recovered.map(\.event) == [.recovered], "the first success after a resume is a recovery")
-        #expect(recovered.first?.summary == "job 'a' recovered: run r4 succeeded after failures")
+        #expect(recovered.first?.summary == "job 'a' recovered: run r4 succeeded after 2 failures in a row")
+        #expect(recovered.first?.consecutiveFailures == 2, "the failures since the last success, across the resume")
         #expect(decision.observe(finished("a", exit: 0, run: "r5"), at: time).isEmpty, "only the first success")
     }
 

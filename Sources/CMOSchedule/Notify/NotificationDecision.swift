@@ -7,11 +7,14 @@ import Foundation
 ///   its timeout, a budget) is `guard`. Both count as a failure in a row, as the daemon counts them.
 /// - A run stopped by the daemon's own shutdown (exit 4 after ``shutdownBegan()``) is no failure: nothing is sent.
 /// - ``ScheduleEvent/paused(job:consecutiveFailures:)`` is `paused`.
-/// - The first success after failures is `recovered`, also after the job was resumed (a resume clears the count,
-///   not the fact that the job was failing).
+/// - The first success after failures is `recovered`, also after the job was resumed (a resume clears the daemon's
+///   count, not the fact that the job was failing); it tells the failed runs since the last success.
 public struct NotificationDecision: Sendable, Equatable {
     struct JobState: Sendable, Equatable {
+        /// As the daemon counts them (a resume starts again from 0).
         var consecutiveFailures = 0
+        /// Failed runs since the last success, across resumes: what a recovery ends.
+        var failuresSinceSuccess = 0
         var failing = false
         var lastRunID: String?
         var lastExitCode: Int32?
@@ -25,7 +28,7 @@ public struct NotificationDecision: Sendable, Equatable {
     public init(records: [JobRecord] = []) {
         for record in records {
             jobs[record.name] = JobState(
-                consecutiveFailures: record.consecutiveFailures,
+                consecutiveFailures: record.consecutiveFailures, failuresSinceSuccess: record.consecutiveFailures,
                 failing: record.consecutiveFailures > 0 || record.paused || record.lastSucceeded == false,
                 lastRunID: record.lastRunID, lastExitCode: record.lastExitCode)
         }
@@ -63,9 +66,10 @@ public struct NotificationDecision: Sendable, Equatable {
         state.lastExitCode = outcome.exitCode
         let run = outcome.runID.map { "run \($0)" } ?? "the run"
         if outcome.succeeded {
-            let ended = state.consecutiveFailures
+            let ended = state.failuresSinceSuccess
             let wasFailing = state.failing
             state.consecutiveFailures = 0
+            state.failuresSinceSuccess = 0
             state.failing = false
             guard wasFailing else { return nil }
             let after = ended > 0 ? " after \(Self.failures(ended)) in a row" : " after failures"
@@ -75,6 +79,7 @@ public struct NotificationDecision: Sendable, Equatable {
         }
         if outcome.stopped, shuttingDown { return nil }
         state.consecutiveFailures += 1
+        state.failuresSinceSuccess += 1
         state.failing = true
         let inARow = "\(Self.failures(state.consecutiveFailures)) in a row"
         let (event, what): (NotifyEvent, String) =

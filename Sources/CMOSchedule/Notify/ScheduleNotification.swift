@@ -11,7 +11,8 @@ public struct ScheduleNotification: Sendable, Equatable, Codable {
     public var runID: String?
     /// That run's exit code.
     public var exitCode: Int32?
-    /// Failed runs in a row, this one included (for `recovered`, the failures it ends).
+    /// Failed runs in a row, this one included, as the daemon counts them (for `recovered`: the failed runs since
+    /// the last success, also across a resume).
     public var consecutiveFailures: Int
     /// When the daemon saw it.
     public var time: Date
