@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Logging
 import NIOCore
+import Synchronization
 
 /// A client of one tenant of the CMO API.
 ///
@@ -39,6 +40,8 @@ public final class CMOClient: Sendable {
     let metrics: ClientMetrics
     let baseURL: String
     let debugLog: HTTPDebugLog?
+    /// Polls the monitors callers wait on (see ``awaitMonitor(_:timeout:interval:backend:)``).
+    private let monitorPoller = Mutex<MonitorPoller?>(nil)
 
     /// Creates a client.
     ///
@@ -97,6 +100,18 @@ public final class CMOClient: Sendable {
         let clock = configuration.clock
         self.tokens = TokenProvider(refreshSkew: configuration.auth.refreshSkew, now: { clock.now }) {
             await fetcher.fetch()
+        }
+    }
+
+    /// The poller of monitor waits, made on first use (it calls back into the client).
+    var monitors: MonitorPoller {
+        monitorPoller.withLock { poller in
+            if let poller { return poller }
+            let made = MonitorPoller(clock: configuration.clock, logger: logger) { [unowned self] id, backend throws(CMOError) in
+                try await self.fetchMonitor(id: id, backend: backend)
+            }
+            poller = made
+            return made
         }
     }
 

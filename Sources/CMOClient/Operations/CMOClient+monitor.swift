@@ -28,36 +28,13 @@ extension CMOClient {
         let polling =
             interval.map { Configuration.MonitorPolling(initialInterval: $0, maximumInterval: $0, multiplier: 1) }
             ?? configuration.monitorPolling
-        let clock = configuration.clock
-        var machine = MonitorPollStateMachine(polling: polling, deadline: clock.now + timeout)
-        var current = monitor
-        var retryAfter: Duration?
-        // A monitor handed in as final needs no request.
-        if !monitor.state.isFinal || monitor.json.isNull {
-            (current, retryAfter) = try await fetchMonitor(id: monitor.id, backend: backend ?? Self.backend(of: monitor))
-        }
-        while true {
-            switch machine.polled(state: current.state, retryAfter: retryAfter, now: clock.now) {
-            case .completed:
-                return current
-            case .failed:
-                throw CMOError.monitorFailed(current)
-            case .timedOut:
-                throw CMOError.monitorTimedOut(current, after: timeout)
-            case .poll(let delay):
-                logger.trace("monitor in progress", metadata: ["monitor": "\(current.id)", "state": "\(current.state)"])
-                do {
-                    try await clock.sleep(for: delay)
-                } catch {
-                    throw CMOError.cancelled("waiting for monitor \(current.id)")
-                }
-                (current, retryAfter) = try await fetchMonitor(
-                    id: current.id, backend: backend ?? Self.backend(of: current))
-            }
-        }
+        // The caller waits on a continuation while the client's poller does the requests (see MonitorPoller).
+        return try await monitors.wait(
+            for: monitor, backend: backend ?? Self.backend(of: monitor), polling: polling, timeout: timeout)
     }
 
-    private func fetchMonitor(id: String, backend: String?) async throws(CMOError) -> (
+    /// `GET monitor/{id}`: the monitor and the server's `Retry-After`.
+    func fetchMonitor(id: String, backend: String?) async throws(CMOError) -> (
         monitor: Monitor, retryAfter: Duration?
     ) {
         let outcome = try await send(
