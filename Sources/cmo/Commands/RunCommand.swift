@@ -95,6 +95,9 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup(title: "Simulator")
     var simulation: SimulationOptions
 
+    @OptionGroup(title: "Record and replay")
+    var cassette: CassetteOptions
+
     @Flag(help: "Run without an API, for a script that makes no API calls (API calls raise an error).")
     var noAPI = false
 
@@ -137,6 +140,7 @@ struct RunCommand: AsyncParsableCommand {
             throw ValidationError("--force only goes with --resume")
         }
         if noJournal, journal.path != nil { throw ValidationError("give --journal PATH or --no-journal, not both") }
+        try cassette.validate(sim: simulation.sim, noAPI: noAPI)
         if noAPI, simulation.sim { throw ValidationError("give --sim or --no-api, not both") }
         for pair in vars where !pair.contains("=") || pair.hasPrefix("=") {
             throw ValidationError("--var expects KEY=VALUE, got '\(pair)'")
@@ -163,7 +167,9 @@ struct RunCommand: AsyncParsableCommand {
             if let runID { logger[metadataKey: "run"] = "\(runID)" }
             if let job { logger[metadataKey: "job"] = "\(job)" }
         }
-        let (api, simulator) = try await simulation.apiSource(connection: connection, noAPI: noAPI, logger: logger)
+        let (configuredAPI, simulator) = try await simulation.apiSource(
+            connection: connection, noAPI: noAPI, logger: logger)
+        let (api, recorder) = try cassette.apply(to: configuredAPI)
         if let simulator {
             let line = "--sim: simulator with \(simulation.simFleet) products (seed \(simulation.simSeed)) at \(simulator.baseURL)"
             if log.resolved == .json { logger.notice("\(line)") } else { FileOutput.standardError.write("cmo: \(line)\n") }
@@ -174,6 +180,7 @@ struct RunCommand: AsyncParsableCommand {
         let code = await session.run()
         signals.cancel()
         try? await simulator?.shutdown()
+        if !cassette.finish(recorder), code == .success { throw ExitCode(CMOExitCode.usage) }
         throw ExitCode(code)
     }
 
