@@ -33,7 +33,10 @@ extension ScheduleCommand {
             let schedule = state.schedule
             let file = try schedule.load()
             let jobs = file.jobs
-            let opened = try state.journal.open()
+            let opened =
+                try log.resolved == .json
+                ? state.journal.open { logger.warning("\($0.hasPrefix("warning: ") ? String($0.dropFirst(9)) : $0)") }
+                : state.journal.open()
             let launcher = ScheduledRunLauncher(
                 executable: Self.executablePath, journalPath: opened.path, logFormat: log.resolved, logger: logger)
             let daemon = ScheduleDaemon(

@@ -13,13 +13,12 @@ struct JournalOptions: ParsableArguments {
     /// The journal file: `--journal`, else the default location.
     var resolvedPath: String { path ?? JournalLocation.defaultPath() }
 
-    /// Opens the journal, or prints why it cannot and throws exit code 2.
-    func open() throws -> Journal {
+    /// Opens the journal, or prints why it cannot and throws exit code 2; `warn` gets each privacy warning (stderr by
+    /// default; the schedule daemon logs them, so that `--log-format json` stays JSON).
+    func open(warn: (String) -> Void = { FileOutput.standardError.write("cmo: \($0)\n") }) throws -> Journal {
         do {
             let journal = try Journal(path: resolvedPath)
-            for warning in journal.privacyWarnings(stateDirectory: path == nil) {
-                FileOutput.standardError.write("cmo: \(warning)\n")
-            }
+            for warning in journal.privacyWarnings(stateDirectory: path == nil) { warn(warning) }
             return journal
         } catch {
             throw ErrorReport.usage("\(error.message) (choose another with --journal PATH)")
