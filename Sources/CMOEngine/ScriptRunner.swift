@@ -113,37 +113,6 @@ public final class ScriptRunner {
         return result
     }
 
-    /// Compiles and runs one piece of source in this run's state (the REPL): as an expression when it compiles
-    /// as `return <source>`, else as statements; what it returns is printed with `cmo.inspect`. Returns nil when
-    /// the source is incomplete (the caller reads another line and tries again), else how it ended.
-    public func evaluate(_ source: String) async -> RunResult? {
-        let stack = state.stack
-        if stack.pushGlobal(Self.replShow) != .function {
-            stack.pop()
-            do {
-                _ = try state.execute(String(decoding: PackageResources.repl_lua, as: UTF8.self), chunkName: "=(repl)")
-            } catch {
-                return RunResult(outcome: .failed(error), exitCode: .scriptError, errorReport: error.message)
-            }
-            stack.pushGlobal(Self.replShow)
-        }
-        do {
-            try state.load(Array(("return " + source).utf8), chunkName: "=stdin")
-        } catch {
-            do {
-                try state.load(Array(source.utf8), chunkName: "=stdin")
-            } catch {
-                stack.pop()
-                if error.message.hasSuffix("<eof>") { return nil }
-                return RunResult(outcome: .failed(error), exitCode: .scriptError, errorReport: error.message)
-            }
-        }
-        _ = scheduler.start(main: 1)
-        return Self.result(of: await scheduler.run(timeout: options.timeout))
-    }
-
-    /// The global `Lua/repl.lua` defines.
-    static let replShow = "__cmo_repl_show"
     static func result(of outcome: LuaRunOutcome) -> RunResult {
         switch outcome {
         case .finished:

@@ -192,11 +192,9 @@ import Testing
 
     @Test func anInteractiveSessionWithoutAnAPISaysSoAndKeepsGoing() async throws {
         let workspace = try Workspace()
-        let (lines, sink) = AsyncStream.makeStream(of: String.self)
-        for line in ["x = 20 + 1", "x * 2", "cmo.product('a')", "print('after')"] { sink.yield(line) }
-        sink.finish()
+        let lines = ["x = 20 + 1", "x * 2", "cmo.product('a')", "print('after')"]
         let (code, captured) = await Self.run(RunSession.Configuration(
-            script: .interactive(lines, prompts: false),
+            script: .interactive(.lines(lines, interactive: true)),
             api: .configured(ConfigurationOverrides(), environment: ["XDG_CONFIG_HOME": workspace.directory])))
         #expect(code == .success)
         #expect(captured.printed == ["42", "after"])

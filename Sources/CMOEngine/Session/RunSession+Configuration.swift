@@ -14,7 +14,7 @@ extension RunSession {
             case resume(runID: String, force: Bool = false)
             /// Entries typed at a prompt (`cmo repl`), each run as a task of one state. Never journaled; works
             /// without an API (the session says so once, and API calls raise).
-            case interactive(AsyncStream<String>, prompts: Bool, dryRun: Bool = false)
+            case interactive(ReplTerminal, dryRun: Bool = false)
         }
 
         /// Where the run is journaled.

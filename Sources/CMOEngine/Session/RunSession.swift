@@ -31,8 +31,8 @@ public final class RunSession: Sendable {
 
     /// Runs the session to its end and returns its exit code; everything to say has been said on the console.
     public func run() async -> CMOExitCode {
-        if case .interactive(let entries, let prompts, let dryRun) = configuration.script {
-            return await interact(entries, prompts: prompts, dryRun: dryRun)
+        if case .interactive(let terminal, let dryRun) = configuration.script {
+            return await interact(terminal, dryRun: dryRun)
         }
         let prepared: Prepared
         do {
