@@ -72,6 +72,7 @@ import Glibc
     @Test func failedPausedGuardAndRecoveredReachTheWebhookFromARealDaemon() async throws {
         try await WebhookReceiver.withReceiver { base, received in
             let (directory, journalPath) = try await Self.workspace(hook: base)
+            chmod(journalPath, 0o644)  // the daemon warns, in JSON too
             let state = FileManager.default.temporaryDirectory.appendingPathComponent("cmo-notify-state").path
             let environment = ProcessInfo.processInfo.environment.merging(Self.api) { $1 }
                 .merging(["XDG_STATE_HOME": state]) { $1 }
@@ -103,6 +104,9 @@ import Glibc
             let objects = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
             #expect(objects.count == lines.count, "not JSON: \(lines.filter { !$0.hasPrefix("{") })")
             #expect(!ended.stderr.contains("SECRET"))
+            #expect(objects.contains {
+                $0["level"] as? String == "warning" && ($0["message"] as? String)?.hasPrefix("the journal \(journalPath) is readable") == true
+            })
             #expect(objects.contains { $0["message"] as? String == "journal pruned" && $0["runs"] as? String == "1" })
             #expect(objects.contains { $0["message"] as? String == "webhook sent" && $0["webhook"] as? String == "\(base)/…" })
             // The runs log in JSON too, with their run id and job.
