@@ -78,47 +78,59 @@ public struct ScheduleFile: Sendable {
             issues.append(.init(line: locator.line(topLevel: key) ?? 1, message: "unknown top-level key '\(key)'"))
         }
 
-        var jobs: [ScheduledJob] = []
-        if let value = root["job"] {
-            if let array = value.array, array.allSatisfy({ $0.table != nil }) {
-                var firstLineOfName: [String: Int] = [:]
-                for (index, element) in array.enumerated() {
-                    guard let table = element.table else { continue }
-                    var decoder = JobTableDecoder(
-                        table: table,
-                        index: index,
-                        locator: locator,
-                        baseDirectory: baseDirectory,
-                        requireExistingFiles: requireExistingFiles
-                    )
-                    let job = decoder.decode()
-                    if let name = decoder.name {
-                        let line = locator.line(job: index, key: ["name"])
-                        if let first = firstLineOfName[name] {
-                            decoder.report("duplicate job name '\(name)' (first defined on line \(first))", at: ["name"])
-                        } else {
-                            firstLineOfName[name] = line
-                        }
-                    }
-                    issues += decoder.issues
-                    if let job, decoder.issues.isEmpty { jobs.append(job) }
-                }
-            } else {
-                let got = value.array == nil ? JobTableDecoder.typeName(value.type) : "array of non-tables"
-                issues.append(.init(
-                    line: locator.line(topLevel: "job") ?? 1,
-                    message: "'job' must be an array of tables ([[job]]), got \(got)"
-                ))
-            }
-        }
+        let jobs = Self.decodeJobs(
+            root["job"], locator: locator, baseDirectory: baseDirectory, requireExistingFiles: requireExistingFiles,
+            issues: &issues)
         if issues.isEmpty, jobs.isEmpty {
             issues.append(.init(line: nil, message: "no jobs defined (add a [[job]] table)"))
         }
-        let notify = Self.decodeNotify(root["notify"], locator: locator, jobNames: Set(jobs.map(\.name)), issues: &issues)
+        // Jobs named in a [[notify]] are checked against every job table's name, valid or not.
+        let names = Set(root["job"]?.array?.compactMap { $0.table?["name"]?.string } ?? [])
+        let notify = Self.decodeNotify(root["notify"], locator: locator, jobNames: names, issues: &issues)
         let retention = Self.decodeRetention(root["retention"], locator: locator, issues: &issues)
         guard issues.isEmpty else { throw ScheduleFileError(path: path, issues: issues) }
         self.jobs = jobs
         self.notify = notify
         self.retention = retention
+    }
+
+    /// The `[[job]]` tables, each checked, names unique.
+    private static func decodeJobs(
+        _ value: (any TOMLValueConvertible)?, locator: ScheduleFileLocator, baseDirectory: URL,
+        requireExistingFiles: Bool, issues: inout [ScheduleFileError.Issue]
+    ) -> [ScheduledJob] {
+        var jobs: [ScheduledJob] = []
+        guard let value else { return jobs }
+        if let array = value.array, array.allSatisfy({ $0.table != nil }) {
+            var firstLineOfName: [String: Int] = [:]
+            for (index, element) in array.enumerated() {
+                guard let table = element.table else { continue }
+                var decoder = JobTableDecoder(
+                    table: table,
+                    index: index,
+                    locator: locator,
+                    baseDirectory: baseDirectory,
+                    requireExistingFiles: requireExistingFiles
+                )
+                let job = decoder.decode()
+                if let name = decoder.name {
+                    let line = locator.line(job: index, key: ["name"])
+                    if let first = firstLineOfName[name] {
+                        decoder.report("duplicate job name '\(name)' (first defined on line \(first))", at: ["name"])
+                    } else {
+                        firstLineOfName[name] = line
+                    }
+                }
+                issues += decoder.issues
+                if let job, decoder.issues.isEmpty { jobs.append(job) }
+            }
+        } else {
+            let got = value.array == nil ? JobTableDecoder.typeName(value.type) : "array of non-tables"
+            issues.append(.init(
+                line: locator.line(topLevel: "job") ?? 1,
+                message: "'job' must be an array of tables ([[job]]), got \(got)"
+            ))
+        }
+        return jobs
     }
 }
