@@ -4,7 +4,8 @@
 #   1. idle: the daemon left alone for IDLE seconds (60): CPU % (utime + stime from /proc/PID/stat over the wall
 #      time) and RSS (VmRSS from /proc/PID/status) at the end;
 #   2. /metrics and the status page /: wrk, one connection, one thread, DURATION seconds (10) each, latency
-#      percentiles from wrk --latency (p50, p99), then the RSS again.
+#      percentiles from wrk --latency (p50, p99), then the RSS again; /healthz (answers a constant) the same way,
+#      as the floor the machine allows (on a machine busy with other work its p99 shows the scheduling delays).
 # Usage: CMO=path/to/cmo IDLE=60 DURATION=10 RUNS=3 scripts/bench/daemon.sh   (default: a release build)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -73,16 +74,19 @@ for run in $(seq "$runs"); do
     idle_rss=$(rss_kib "$daemon")
     wrk -t1 -c1 -d"${duration}s" --latency "$url/metrics" > "$work/metrics.wrk"
     wrk -t1 -c1 -d"${duration}s" --latency "$url/" > "$work/page.wrk"
+    wrk -t1 -c1 -d"${duration}s" --latency "$url/healthz" > "$work/health.wrk"
     busy_rss=$(rss_kib "$daemon")
     m50=$(percentile 50% "$work/metrics.wrk"); m99=$(percentile 99% "$work/metrics.wrk")
     p50=$(percentile 50% "$work/page.wrk"); p99=$(percentile 99% "$work/page.wrk")
+    h50=$(percentile 50% "$work/health.wrk"); h99=$(percentile 99% "$work/health.wrk")
     mreq=$(awk '/requests in/ { print $1 }' "$work/metrics.wrk"); preq=$(awk '/requests in/ { print $1 }' "$work/page.wrk")
-    echo "run $run: idle ${idle}s cpu ${cpu}% rss $((idle_rss / 1024))MiB | /metrics p50 ${m50}ms p99 ${m99}ms ($mreq requests) | / p50 ${p50}ms p99 ${p99}ms ($preq requests) | rss after $((busy_rss / 1024))MiB"
+    echo "run $run: idle ${idle}s cpu ${cpu}% rss $((idle_rss / 1024))MiB | /metrics p50 ${m50}ms p99 ${m99}ms ($mreq requests) | / p50 ${p50}ms p99 ${p99}ms ($preq requests) | /healthz p50 ${h50}ms p99 ${h99}ms | rss after $((busy_rss / 1024))MiB | load $(cut -d' ' -f1 /proc/loadavg)"
     echo "$cpu" >> "$work/cpu"; echo "$idle_rss" >> "$work/rss"; echo "$busy_rss" >> "$work/busy"
     echo "$m50" >> "$work/m50"; echo "$m99" >> "$work/m99"; echo "$p50" >> "$work/p50"; echo "$p99" >> "$work/p99"
+    echo "$h50" >> "$work/h50"; echo "$h99" >> "$work/h99"
     kill -TERM "$daemon"; wait "$daemon" || true; daemon=""
 done
 echo
 echo "medians of $runs: idle cpu $(median < "$work/cpu")%, idle rss $(( $(median < "$work/rss") / 1024 ))MiB;" \
     "/metrics p50 $(median < "$work/m50")ms p99 $(median < "$work/m99")ms; / p50 $(median < "$work/p50")ms" \
-    "p99 $(median < "$work/p99")ms; rss after load $(( $(median < "$work/busy") / 1024 ))MiB"
+    "p99 $(median < "$work/p99")ms; /healthz p50 $(median < "$work/h50")ms p99 $(median < "$work/h99")ms; rss after load $(( $(median < "$work/busy") / 1024 ))MiB"
