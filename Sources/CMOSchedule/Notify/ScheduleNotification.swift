@@ -18,10 +18,13 @@ public struct ScheduleNotification: Sendable, Equatable, Codable {
     public var time: Date
     /// One line for people: `job 'nightly' failed (exit 1, 2 failures in a row)`.
     public var summary: String
+    /// Why the run stopped or failed, as its journal row says (`stopped: timed out after 1800 s`, the script's
+    /// error), when the sender could read it.
+    public var reason: String?
 
     public init(
         job: String, event: NotifyEvent, runID: String?, exitCode: Int32?, consecutiveFailures: Int, time: Date,
-        summary: String
+        summary: String, reason: String? = nil
     ) {
         self.job = job
         self.event = event
@@ -30,10 +33,11 @@ public struct ScheduleNotification: Sendable, Equatable, Codable {
         self.consecutiveFailures = consecutiveFailures
         self.time = time
         self.summary = summary
+        self.reason = reason
     }
 
     enum CodingKeys: String, CodingKey {
         case job, event, runID = "run_id", exitCode = "exit_code", consecutiveFailures = "consecutive_failures"
-        case time, summary
+        case time, summary, reason
     }
 }

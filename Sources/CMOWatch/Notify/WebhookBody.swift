@@ -56,7 +56,7 @@ enum WebhookBody {
         date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 
-    private static func template(_ name: String, _ context: [String: String]) throws(RenderError) -> String {
+    private static func template(_ name: String, _ context: [String: Any]) throws(RenderError) -> String {
         let library = try library.get()
         guard let text = library.render(context, withTemplate: name) else {
             throw RenderError(description: "no notify template '\(name)'")
@@ -66,7 +66,7 @@ enum WebhookBody {
 
     /// The template's values, each passed through `escape` (the format's own markup) before the template's JSON
     /// escaping.
-    private static func context(_ notification: ScheduleNotification, escape: (String) -> String) -> [String: String] {
+    private static func context(_ notification: ScheduleNotification, escape: (String) -> String) -> [String: Any] {
         let (title, emoji, color): (String, String, String) =
             switch notification.event {
             case .failed: ("cmo job failed", ":x:", "D13438")
@@ -80,8 +80,11 @@ enum WebhookBody {
             "exit_code": notification.exitCode.map(String.init) ?? "-",
             "consecutive_failures": String(notification.consecutiveFailures),
             "time": timeText(notification.time), "summary": notification.summary,
+            "reason": notification.reason ?? "",
         ]
-        return values.mapValues(escape)
+        var context: [String: Any] = values.mapValues(escape)
+        context["has_reason"] = notification.reason != nil
+        return context
     }
 
     /// Slack's own escaping of `&`, `<` and `>` in message text.

@@ -47,7 +47,8 @@ extension ScheduleCommand {
                 journal: opened, schedule: WatchedSchedule(file: schedule.file, jobs: jobs, daemon: daemon), logger: logger)
             // [[notify]] webhooks (the one reader of daemon.events) and `retention` pruning, each on its own task.
             let notifications = await NotificationRelay.start(
-                targets: file.notify, jobs: jobs, store: schedule.store(in: opened), events: daemon.events, logger: logger)
+                targets: file.notify, jobs: jobs, store: schedule.store(in: opened), journal: opened, events: daemon.events,
+                logger: logger)
             let pruner = JournalPruner.start(journal: opened, retention: file.retention, logger: logger)
             let grace = grace.map { Duration.milliseconds(Int64($0 * 1000)) }
             let signals = SignalForwarder { name, count in

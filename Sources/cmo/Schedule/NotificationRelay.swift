@@ -1,3 +1,4 @@
+import CMOJournal
 import CMOSchedule
 import CMOWatch
 import Foundation
@@ -9,17 +10,20 @@ import Logging
 actor NotificationRelay {
     private var decision: NotificationDecision
     private let sender: WebhookSender
+    private let journal: Journal
     private var reader: Task<Void, Never>?
 
-    private init(decision: NotificationDecision, sender: WebhookSender) {
+    private init(decision: NotificationDecision, sender: WebhookSender, journal: Journal) {
         self.decision = decision
         self.sender = sender
+        self.journal = journal
     }
 
     /// Starts relaying `events` to `targets`; nil when the file has no `[[notify]]`. The jobs' records in `store`
-    /// tell which jobs were failing before this start (so their next success is a recovery).
+    /// tell which jobs were failing before this start (so their next success is a recovery); `journal` has each
+    /// run's stop reason.
     static func start(
-        targets: [NotifyTarget], jobs: [ScheduledJob], store: any ScheduleStateStore,
+        targets: [NotifyTarget], jobs: [ScheduledJob], store: any ScheduleStateStore, journal: Journal,
         events: AsyncStream<ScheduleEvent>, logger: Logger
     ) async -> NotificationRelay? {
         guard !targets.isEmpty else { return nil }
@@ -28,7 +32,8 @@ actor NotificationRelay {
             if let record = try? await store.load(job: job.name) { records.append(record) }
         }
         let relay = NotificationRelay(
-            decision: NotificationDecision(records: records), sender: WebhookSender(targets: targets, logger: logger))
+            decision: NotificationDecision(records: records), sender: WebhookSender(targets: targets, logger: logger),
+            journal: journal)
         await relay.read(events)
         for target in targets {
             logger.info(
@@ -48,7 +53,12 @@ actor NotificationRelay {
     }
 
     private func observe(_ event: ScheduleEvent) {
-        for notification in decision.observe(event, at: Date()) { sender.send(notification) }
+        for var notification in decision.observe(event, at: Date()) {
+            if notification.event != .recovered, let runID = notification.runID {
+                notification.reason = try? journal.run(runID).stopReason
+            }
+            sender.send(notification)
+        }
     }
 
     /// The daemon was told to stop: runs it stops are no failures.

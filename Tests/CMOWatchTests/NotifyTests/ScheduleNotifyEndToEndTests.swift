@@ -92,6 +92,8 @@ import Glibc
             #expect(byEvent["failing/failed"]?["consecutive_failures"] as? Int == 1)
             #expect(byEvent["failing/paused"]?["consecutive_failures"] as? Int == 1)
             #expect(byEvent["slow/guard"]?["exit_code"] as? Int == 4)
+            #expect(byEvent["slow/guard"]?["reason"] as? String == "stopped: timed out after 0.5 s")
+            #expect((byEvent["failing/failed"]?["reason"] as? String)?.contains("fail.lua:1: boom") == true)
             #expect(byEvent["recovering/recovered"]?["consecutive_failures"] as? Int == 2)
             let runs = try Journal(path: journalPath).runs(limit: 10)
             #expect(byEvent["recovering/recovered"]?["run_id"] as? String == runs.first { $0.job == "recovering" }?.id)

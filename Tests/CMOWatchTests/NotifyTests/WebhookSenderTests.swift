@@ -13,7 +13,8 @@ import Testing
     /// A notification whose text would break naive JSON or Slack markup.
     static let tricky = ScheduleNotification(
         job: #"night"ly <&> \ job"#, event: .failed, runID: "20270115-080000-abcd", exitCode: 1,
-        consecutiveFailures: 2, time: time, summary: "job 'night\"ly': run failed\n(exit 1; 2 failures in a row)")
+        consecutiveFailures: 2, time: time, summary: "job 'night\"ly': run failed\n(exit 1; 2 failures in a row)",
+        reason: "w.lua:1: \"bad\" <input>")
 
     /// Short back-off, and a short attempt: AsyncHTTPClient keeps trying a refused connection until the attempt's
     /// deadline.
@@ -42,9 +43,12 @@ import Testing
             #expect(json["consecutive_failures"] as? Int == 2)
             #expect(json["time"] as? String == "2027-01-15T08:00:00.250Z")
             #expect(json["summary"] as? String == Self.tricky.summary)
+            #expect(json["reason"] as? String == #"w.lua:1: "bad" <input>"#)
             let slack = try #require(received[1].json)
             #expect(slack["text"] as? String == "job 'night\"ly': run failed\n(exit 1; 2 failures in a row)")
             let blocks = try #require(slack["blocks"] as? [[String: Any]])
+            let section = try #require((blocks.first?["text"] as? [String: Any])?["text"] as? String)
+            #expect(section.hasSuffix(#"failures in a row)"# + "\n> " + #"w.lua:1: "bad" &lt;input&gt;"#))
             let context = try #require((blocks.last?["elements"] as? [[String: Any]])?.first?["text"] as? String)
             #expect(context.contains(#"job *night"ly &lt;&amp;&gt; \ job*"#), "Slack's own escaping, then JSON's")
             let teams = try #require(received[2].json)
@@ -52,6 +56,7 @@ import Testing
             #expect(teams["summary"] as? String == Self.tricky.summary)
             let facts = try #require((teams["sections"] as? [[String: Any]])?.first?["facts"] as? [[String: String]])
             #expect(facts.first == ["name": "Job", "value": Self.tricky.job])
+            #expect(facts.last == ["name": "Reason", "value": #"w.lua:1: "bad" <input>"#])
         }
     }
 
