@@ -59,7 +59,11 @@ import Testing
         #expect(metrics.value("cmo_job_paused", ["job": "nightly"]) == 0)
         #expect(metrics.value("cmo_job_consecutive_failures", ["job": "hourly <b>"]) == 4)
 
-        // The run going on ends, and another starts: the next scrape counts both.
+        try await theNextScrapeCountsWhatTheJournalGained(fixture)
+    }
+
+    /// The run going on ends, and another starts: the next scrape counts both, and nothing twice.
+    func theNextScrapeCountsWhatTheJournalGained(_ fixture: WatchFixture) async throws {
         try await fixture.journal.finish(
             runID: "20261202-040000-dddd", exitCode: 0, stopReason: nil, counts: ["changed": 2],
             api: RunAPICounts(requests: 3, retries: 0, rateLimited: 0, tokenFetches: 1))

@@ -65,55 +65,9 @@ import Glibc
         let runs = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
         #expect(runs.count == 3)
 
-        // The page, in Chromium: no console error, a screenshot, and the runs as `cmo runs` has them.
-        let screenshot = directory + "/status.png"
-        let page = try await HeadlessChromium.load(base + "/", screenshot: screenshot)
-        #expect(page.consoleMessages.isEmpty, "\(page.consoleMessages)")
-        #expect(FileManager.default.fileExists(atPath: screenshot))
-        for run in runs {
-            let id = try #require(run["id"] as? String)
-            let row = try #require(page.dom.firstMatch(of: try Regex("<tr class=\"run\" data-run=\"\(id)\">(.*?)</tr>").dotMatchesNewlines()))
-            let text = String(row.output[1].substring ?? "")
-            #expect(text.contains("<td class=\"job\">\(run["job"] as? String ?? "-")</td>"), "\(id)")
-            #expect(text.contains(">\(run["exit_code"] as? Int ?? -99)</td>"), "\(id): \(text)")
-            for (outcome, count) in run["counts"] as? [String: Int] ?? [:] where count > 0 {
-                #expect(text.contains("data-outcome=\"\(outcome)\">\(outcome) \(count)</span>"), "\(id) \(outcome)")
-            }
-        }
-        // Each job's last exit code is its latest run's.
-        for job in ["activate", "broken"] {
-            let latest = try #require(runs.first { $0["job"] as? String == job })
-            let row = try #require(page.dom.firstMatch(of: try Regex("<tr class=\"job\" data-job=\"\(job)\">(.*?)</tr>").dotMatchesNewlines()))
-            #expect(String(row.output[1].substring ?? "").contains(">\(latest["exit_code"] as? Int ?? -99)</td>"), "\(job)")
-        }
-
-        // /metrics, through prometheus_client: the runs and changes of `cmo runs`, the API counters of the runs.
-        let metrics = try await PrometheusSamples.fetch(base + "/metrics")
-        for job in ["activate", "broken"] {
-            let ofJob = runs.filter { $0["job"] as? String == job }
-            #expect(metrics.value("cmo_runs_started_total", ["job": job]) == Double(ofJob.count))
-            for code in Set(ofJob.compactMap { $0["exit_code"] as? Int }) {
-                let count = ofJob.filter { $0["exit_code"] as? Int == code }.count
-                #expect(metrics.value("cmo_runs_finished_total", ["job": job, "exit_code": "\(code)"]) == Double(count))
-            }
-            var outcomes: [String: Int] = [:]
-            for run in ofJob { outcomes.merge(run["counts"] as? [String: Int] ?? [:], uniquingKeysWith: +) }
-            for (outcome, count) in outcomes where count > 0 {
-                #expect(metrics.value("cmo_changes_total", ["job": job, "outcome": outcome]) == Double(count), "\(job) \(outcome)")
-            }
-        }
-        #expect(metrics.value("cmo_changes_total", ["job": "activate", "outcome": "changed"]) == 8)
-        let tallies = try journal.runTallies(after: 0, limit: 100).filter { $0.job == "activate" }
-        let handRun = try #require(tallies.first)
-        #expect(handRun.api?.requests == Int(stats.1) && handRun.api?.tokenFetches == Int(stats.4), "the journal keeps what --stats printed")
-        let requests = tallies.compactMap { $0.api?.requests }.reduce(0, +)
-        #expect(requests > Int(stats.1) ?? 0)
-        #expect(metrics.value("cmo_api_requests_total", ["job": "activate"]) == Double(requests))
-        #expect(metrics.value("cmo_api_token_fetches_total", ["job": "activate"]) == 2)
-        #expect(metrics.value("cmo_job_paused", ["job": "broken"]) == 1)
-        #expect(metrics.value("cmo_job_paused", ["job": "activate"]) == 0)
-        #expect(metrics.value("cmo_job_next_fire_timestamp_seconds", ["job": "activate"]) != nil)
-
+        try await Self.checkPage(base + "/", against: runs, screenshot: directory + "/status.png")
+        try await Self.checkMetrics(base + "/metrics", against: runs, journal: journal, statsRequests: Int(stats.1) ?? 0,
+            statsTokenFetches: Int(stats.4) ?? 0)
         let ready = try await ToolProcess.run("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", base + "/readyz"])
         #expect(ready.stdout == "200")
         daemon.send(SIGTERM)
@@ -142,6 +96,65 @@ import Glibc
         #expect(try journal.runs(limit: 10).isEmpty, "no job fired")
         first.send(SIGTERM)
         #expect(try first.wait(timeout: .seconds(60)).status == 0)
+    }
+
+    /// The page in Chromium: no console message, a screenshot, and the runs and jobs as `cmo runs` has them.
+    static func checkPage(_ url: String, against runs: [[String: Any]], screenshot: String) async throws {
+        // The page, in Chromium: no console error, a screenshot, and the runs as `cmo runs` has them.
+        let page = try await HeadlessChromium.load(url, screenshot: screenshot)
+        #expect(page.consoleMessages.isEmpty, "\(page.consoleMessages)")
+        #expect(FileManager.default.fileExists(atPath: screenshot))
+        for run in runs {
+            let id = try #require(run["id"] as? String)
+            let row = try #require(page.dom.firstMatch(of: try Regex("<tr class=\"run\" data-run=\"\(id)\">(.*?)</tr>").dotMatchesNewlines()))
+            let text = String(row.output[1].substring ?? "")
+            #expect(text.contains("<td class=\"job\">\(run["job"] as? String ?? "-")</td>"), "\(id)")
+            #expect(text.contains(">\(run["exit_code"] as? Int ?? -99)</td>"), "\(id): \(text)")
+            for (outcome, count) in run["counts"] as? [String: Int] ?? [:] where count > 0 {
+                #expect(text.contains("data-outcome=\"\(outcome)\">\(outcome) \(count)</span>"), "\(id) \(outcome)")
+            }
+        }
+        // Each job's last exit code is its latest run's.
+        for job in ["activate", "broken"] {
+            let latest = try #require(runs.first { $0["job"] as? String == job })
+            let row = try #require(page.dom.firstMatch(of: try Regex("<tr class=\"job\" data-job=\"\(job)\">(.*?)</tr>").dotMatchesNewlines()))
+            #expect(String(row.output[1].substring ?? "").contains(">\(latest["exit_code"] as? Int ?? -99)</td>"), "\(job)")
+        }
+
+    }
+
+    /// `/metrics` through prometheus_client: the runs and changes of `cmo runs`, the API counters the runs recorded
+    /// (the run by hand's equal to what its `--stats` printed).
+    static func checkMetrics(
+        _ url: String, against runs: [[String: Any]], journal: Journal, statsRequests: Int, statsTokenFetches: Int
+    ) async throws {
+        // /metrics, through prometheus_client: the runs and changes of `cmo runs`, the API counters of the runs.
+        let metrics = try await PrometheusSamples.fetch(url)
+        for job in ["activate", "broken"] {
+            let ofJob = runs.filter { $0["job"] as? String == job }
+            #expect(metrics.value("cmo_runs_started_total", ["job": job]) == Double(ofJob.count))
+            for code in Set(ofJob.compactMap { $0["exit_code"] as? Int }) {
+                let count = ofJob.filter { $0["exit_code"] as? Int == code }.count
+                #expect(metrics.value("cmo_runs_finished_total", ["job": job, "exit_code": "\(code)"]) == Double(count))
+            }
+            var outcomes: [String: Int] = [:]
+            for run in ofJob { outcomes.merge(run["counts"] as? [String: Int] ?? [:], uniquingKeysWith: +) }
+            for (outcome, count) in outcomes where count > 0 {
+                #expect(metrics.value("cmo_changes_total", ["job": job, "outcome": outcome]) == Double(count), "\(job) \(outcome)")
+            }
+        }
+        #expect(metrics.value("cmo_changes_total", ["job": "activate", "outcome": "changed"]) == 8)
+        let tallies = try journal.runTallies(after: 0, limit: 100).filter { $0.job == "activate" }
+        let handRun = try #require(tallies.first)
+        #expect(handRun.api?.requests == statsRequests && handRun.api?.tokenFetches == statsTokenFetches, "the journal keeps what --stats printed")
+        let requests = tallies.compactMap { $0.api?.requests }.reduce(0, +)
+        #expect(requests > statsRequests)
+        #expect(metrics.value("cmo_api_requests_total", ["job": "activate"]) == Double(requests))
+        #expect(metrics.value("cmo_api_token_fetches_total", ["job": "activate"]) == 2)
+        #expect(metrics.value("cmo_job_paused", ["job": "broken"]) == 1)
+        #expect(metrics.value("cmo_job_paused", ["job": "activate"]) == 0)
+        #expect(metrics.value("cmo_job_next_fire_timestamp_seconds", ["job": "activate"]) != nil)
+
     }
 
     /// Waits for the daemon's `listening on http://...` log line and returns the URL.
