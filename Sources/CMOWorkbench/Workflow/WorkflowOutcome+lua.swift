@@ -12,6 +12,7 @@ extension WorkflowOutcome {
             "changes": .array(changes.map(Self.luaValue)),
             "output": .string(output),
             "seconds": .number(simulatedSeconds),
+            "clock_jumps": .integer(Int64(clockJumps)),
             "sim": .object([
                 "counts": .object(counts.mapValues { .integer(Int64($0)) }),
                 "statuses": .object(statuses.mapValues { .string($0) }),

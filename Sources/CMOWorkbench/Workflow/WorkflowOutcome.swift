@@ -17,6 +17,8 @@ public struct WorkflowOutcome: Sendable {
     public var statuses: [String: String]
     /// Simulated seconds the run took.
     public var simulatedSeconds: Double
+    /// How many times the simulated clock jumped to a waiter's deadline.
+    public var clockJumps: Int = 0
 
     public init(
         exitCode: Int32, changes: [ChangeRecord], output: String, error: String?, counts: [String: Int],

@@ -35,12 +35,14 @@ public enum WorkflowRunner {
         let runner = ScriptRunner(options: options, logger: logger) { line in lines.withLock { $0.append(line) } }
         let result = await runner.run()
         let products = simulator.products
-        return WorkflowOutcome(
+        var outcome = WorkflowOutcome(
             exitCode: result.exitCode.rawValue, changes: runner.report.records,
             output: lines.withLock { $0.joined(separator: "\n") }, error: result.errorReport,
             counts: simulator.appliedChanges,
             statuses: Dictionary(products.map { ($0.id, $0.status) }, uniquingKeysWith: { first, _ in first }),
             simulatedSeconds: clock.elapsed.secondsValue)
+        outcome.clockJumps = clock.jumps
+        return outcome
     }
 }
 
