@@ -20,9 +20,8 @@ extension CMOClient {
             retry.attemptStarted()
             let failure: RetryStateMachine.Failure
             var lastResponse: HTTPOutcome?
-            // In a child task, so the request's frames are freed when it ends (see ChildTask).
-            async let attempted = ChildTask.result { () async throws(CMOError) in try await attempt(request) }
-            switch try await attempted.get() {
+            // In a task of its own, so the request's frames are freed when it ends (see ChildTask).
+            switch try await ChildTask.run({ () async throws(CMOError) in try await self.attempt(request) }).get() {
             case .response(let outcome, let token, let sentAt):
                 if outcome.isSuccess { return outcome }
                 if outcome.status == 401 {

@@ -47,11 +47,10 @@ extension ChangePipeline {
         }
         context.known.note(nil, for: request.bundleID)
         do {
-            // In a child task: the PATCH's frames are freed when it is answered, not kept while the change waits
-            // for its monitor (see ChildTask).
+            // In a task of its own: the PATCH's frames are freed when it is answered, not kept while the change
+            // waits for its monitor (see ChildTask).
             let client = context.client, id = request.id
-            async let sent = ChildTask.result { () async throws(CMOError) in try await client.patch(id: id, ops: ops) }
-            let answer = try await sent.get()
+            let answer = try await ChildTask.run { () async throws(CMOError) in try await client.patch(id: id, ops: ops) }.get()
             switch answer {
             case .completed(let sub):
                 product = sub
