@@ -52,4 +52,14 @@ import Testing
 
             """), "\(result.stderr)")
     }
+
+    @Test func sigintInterruptsTheEntryAndEndsPipedInputWithFour() throws {
+        let running = try CLI.start(Self.sim, input: "print('sleeping') cmo.sleep(30)\nprint('after')\n")
+        try running.waitForOutput(containing: "sleeping\n")
+        running.send(SIGINT)
+        let result = try running.wait(timeout: .seconds(30))
+        #expect(result.status == 4, "\(result)")
+        #expect(result.stdout == "sleeping\n")
+        #expect(result.stderr.hasSuffix("interrupted\n"), "\(result.stderr)")
+    }
 }
