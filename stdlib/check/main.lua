@@ -8,18 +8,22 @@
 local stdlib, stubs_path, sandbox_list = arg[1], arg[2], arg[3]
 package.path = stdlib .. "/?.lua;" .. package.path
 
-local luacheck = require("luacheck")
+local function fail(message)
+  io.stderr:write("error: ", message, "\n")
+  os.exit(2)
+end
+
+local found_luacheck, luacheck = pcall(require, "luacheck")
+if not found_luacheck then
+  fail("luacheck's Lua modules cannot be loaded by " .. _VERSION .. ": install the Debian package lua-check ("
+    .. tostring(luacheck):match("^[^\n]*") .. ")")
+end
 local decoder = require("luacheck.decoder")
 local parser = require("luacheck.parser")
 local format = require("luacheck.format")
 local stubs = require("check.stubs")
 local standard = require("check.standard")
 local calls = require("check.calls")
-
-local function fail(message)
-  io.stderr:write("error: ", message, "\n")
-  os.exit(2)
-end
 
 local api, problem = stubs.read(stubs_path)
 if not api then fail("cannot read the type stubs: " .. tostring(problem)) end
