@@ -15,7 +15,7 @@ extension Journal {
             try Row.fetchAll(
                 db, sql: "SELECT \(Self.tallyColumns) FROM run WHERE rowid > ? ORDER BY rowid LIMIT ?",
                 arguments: [rowID, limit]
-            ).map(Self.tally)
+            ).map(Self.tallyReader())
         }
     }
 
@@ -27,7 +27,7 @@ extension Journal {
             return try Row.fetchAll(
                 db, sql: "SELECT \(Self.tallyColumns) FROM run WHERE rowid IN (\(marks)) ORDER BY rowid",
                 arguments: StatementArguments(rowIDs)
-            ).map(Self.tally)
+            ).map(Self.tallyReader())
         }
     }
 
@@ -56,9 +56,15 @@ extension Journal {
         }
     }
 
-    private static func tally(_ row: Row) throws -> RunTally {
+    /// Reads rows of ``tallyColumns`` into tallies, with one JSON decoder for them all.
+    private static func tallyReader() -> (Row) throws -> RunTally {
+        let decoder = JSONDecoder()
+        return { row in try tally(row, decoder: decoder) }
+    }
+
+    private static func tally(_ row: Row, decoder: JSONDecoder) throws -> RunTally {
         let countsText: String = row["counts"]
-        let counts = (try? JSONDecoder().decode([String: Int].self, from: Data(countsText.utf8))) ?? [:]
+        let counts = (try? decoder.decode([String: Int].self, from: Data(countsText.utf8))) ?? [:]
         var api: RunAPICounts?
         if let requests: Int = row["api_requests"] {
             api = RunAPICounts(
