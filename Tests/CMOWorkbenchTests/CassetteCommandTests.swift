@@ -35,6 +35,24 @@ struct CassetteCommandTests {
         #expect(replayed.stdout.contains("Step 5: monitor Completed; the SIM now reads ACTIVE"))
     }
 
+    @Test("a test's fleet seeded from a cassette holds the products the recorded run saw")
+    func fleetFromCassette() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let cassette = directory.appendingPathComponent("recorded.jsonl").path
+        let recorded = try CMOBinary.run(
+            ["run", "--no-journal", "--sim", "--sim-fleet", "40", "--sim-seed", "5", Self.tutorial, "--record", cassette])
+        #expect(recorded.status == 0, "\(recorded)")
+        let fixture = Self.root + "/Tests/Fixtures/workbench/cassette_fleet_test.lua"
+        let testFile = directory.appendingPathComponent("cassette_fleet_test.lua")
+        try FileManager.default.copyItem(at: URL(fileURLWithPath: fixture), to: testFile)
+        try FileManager.default.copyItem(
+            at: URL(fileURLWithPath: Self.tutorial), to: directory.appendingPathComponent("tutorial.lua"))
+        let result = try CMOBinary.run(["test", testFile.path])
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdout.contains("1 tests: 1 passed"), "\(result)")
+    }
+
     @Test("--mask iccid replaces the ICCIDs consistently, and the masked cassette still replays")
     func mask() throws {
         let directory = try Self.temporaryDirectory()

@@ -25,6 +25,27 @@ struct SimulatedClockTests {
         #expect(clock.elapsed == .seconds(60))
     }
 
+    @Test("deadlines within the resolution wake together, at the latest of them, never early")
+    func resolution() async throws {
+        let clock = SimulatedClock(resolution: .milliseconds(100))
+        let start = clock.now
+        let woken = try await withThrowingTaskGroup(of: Duration.self) { group in
+            for milliseconds in [1_000, 1_050, 1_300] {
+                group.addTask {
+                    try await clock.sleep(for: .milliseconds(milliseconds))
+                    return clock.now - start
+                }
+            }
+            var times: [Duration] = []
+            for try await time in group { times.append(time) }
+            return times.sorted()
+        }
+        #expect(woken.count == 3)
+        #expect(woken[0] >= .milliseconds(1_050) && woken[1] >= .milliseconds(1_050))
+        #expect(woken[2] >= .milliseconds(1_300))
+        #expect(clock.elapsed == .milliseconds(1_300))
+    }
+
     @Test("the wall time moves with the virtual time")
     func wallTime() async throws {
         let clock = SimulatedClock(start: Date(timeIntervalSince1970: 1_000))

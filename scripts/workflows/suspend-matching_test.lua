@@ -20,6 +20,22 @@ describe("suspend-matching.lua", function()
     end
   end)
 
+  it("suspends the ACTIVE SIMs whose notes match, on a declared fleet", function()
+    local r = workbench.run{
+      script = "suspend-matching.lua", vars = { pattern = "^decommission" },
+      fleet = { products = {
+        { backend = "JASPER", iccid = "89492000000000000011", status = "ACTIVE", notes = "decommission 2026" },
+        { backend = "TMSP", iccid = "8949020000000000022", status = "ACTIVE", notes = "keep" },
+        { backend = "JASPER", iccid = "89492000000000000033", status = "SUSPENDED", notes = "decommission 2026" },
+        { backend = "TMUS", iccid = "89012600000000000044", status = "ACTIVE", notes = "decommission soon" },
+      } },
+    }
+    assert.are.equal(0, r.exit_code)
+    assert.are.same({ ["JASPER-89492000000000000011"] = 1, ["TMUS-89012600000000000044"] = 1 }, r.sim.counts)
+    assert.are.equal("SUSPENDED", r.sim.statuses["JASPER-89492000000000000011"])
+    assert.are.equal("ACTIVE", r.sim.statuses["TMSP-8949020000000000022"])
+  end)
+
   it("changes nothing when nothing matches", function()
     local r = workbench.run{
       script = "suspend-matching.lua", fleet = { size = 50 }, vars = { pattern = "^no such note$" },

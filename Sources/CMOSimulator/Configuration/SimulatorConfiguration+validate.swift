@@ -26,6 +26,9 @@ extension SimulatorConfiguration {
                 try check(rate > 0 && rate.isFinite, "backend \(profile.name): requests per second must be positive, got \(rate)")
             }
         }
+        for product in products {
+            try check(backends.profile(named: product.backend) != nil, "product of unknown backend '\(product.backend)'")
+        }
         try check(maxPageSize >= 1, "max page size must be at least 1")
         try check((1...maxPageSize).contains(defaultPageSize), "default page size must be in 1...maxPageSize")
         try check(maxBodyBytes >= 1024, "max body size must be at least 1024 bytes")

@@ -63,6 +63,9 @@ public struct SimulatorConfiguration: Sendable {
     /// Where the simulator reads the time (async delays, token expiry, rate buckets): the system's clock, or the
     /// ``CMOClient/SimulatedClock`` a `cmo test` shares with the client.
     public var clock: any CMOClock
+    /// Products the fleet holds instead of `fleetSize` generated ones (`cmo test`'s `fleet.products` and
+    /// `fleet.cassette`); empty (the default): a generated fleet.
+    public var products: [SeedProduct] = []
 
     /// Creates a configuration; every default gives a working demo.
     public init(

@@ -82,11 +82,22 @@ struct FleetGenerator {
         (0..<count).map { _ in makeProduct() }
     }
 
-    private mutating func makeProduct() -> Product {
-        let backend = random.weighted(shares)
+    /// The configuration's products when it names some, else `fleetSize` generated ones.
+    mutating func makeFleet(for configuration: SimulatorConfiguration) -> [Product] {
+        guard !configuration.products.isEmpty else { return makeFleet(count: configuration.fleetSize) }
+        for seed in configuration.products { if let identifier = seed.identifier { usedIdentifiers.insert(identifier) } }
+        return configuration.products.map { seed in
+            var product = makeProduct(backend: Backend(rawValue: seed.backend), status: seed.status)
+            product.apply(seed)
+            return product
+        }
+    }
+
+    private mutating func makeProduct(backend chosen: Backend? = nil, status given: String? = nil) -> Product {
+        let backend = chosen ?? random.weighted(shares)
         let profile = backends.profile(named: backend.rawValue) ?? BackendProfile(name: backend.rawValue, isAsynchronous: false)
         if statusesByBackend[backend.rawValue] == nil { statusesByBackend[backend.rawValue] = Self.statuses(of: profile) }
-        let status = random.weighted(statusesByBackend[backend.rawValue] ?? [("ACTIVE", 1)])
+        let status = given ?? random.weighted(statusesByBackend[backend.rawValue] ?? [("ACTIVE", 1)])
         let connectivity: ConnectivityType = profile.isSatellite ? .satellite : .cellular
         let neverActive = ["INACTIVE", "CREATED", "INVENTORY"].contains(status)
 

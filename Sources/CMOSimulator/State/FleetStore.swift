@@ -18,7 +18,7 @@ final class FleetStore: Sendable {
                 fleet = FleetState(products: saved.products, monitors: saved.monitors, appliedChanges: saved.appliedChanges, rules: rules)
             } else {
                 var generator = FleetGenerator(seed: configuration.seed, backends: configuration.backends)
-                let products = generator.makeFleet(count: configuration.fleetSize)
+                let products = generator.makeFleet(for: configuration)
                 try database.saveFleet(products, seed: configuration.seed)
                 fleet = FleetState(products: products, rules: rules)
             }
@@ -26,7 +26,7 @@ final class FleetStore: Sendable {
             self.database = database
         } else {
             var generator = FleetGenerator(seed: configuration.seed, backends: configuration.backends)
-            fleet = FleetState(products: generator.makeFleet(count: configuration.fleetSize), rules: rules)
+            fleet = FleetState(products: generator.makeFleet(for: configuration), rules: rules)
             self.database = nil
         }
         self.state = Locked(fleet)

@@ -1,4 +1,5 @@
 import CMOEngine
+import CMOSimulator
 import LuaKit
 
 extension WorkflowSpec {
@@ -12,7 +13,7 @@ extension WorkflowSpec {
         let top = try LuaFieldReader(value, allowed: Self.allowedKeys)
         guard let script = try top.string("script") else { throw top.error("script", expected: "string") }
         self.init(script: resolve(script), modulePaths: modulePaths)
-        let fleet = try top.table("fleet", allowed: ["seed", "size"])
+        let fleet = try top.table("fleet", allowed: ["seed", "size", "products", "cassette"])
         if let seed = try fleet.integer("seed") {
             guard seed >= 0 else { throw fleet.error("seed", expected: "non-negative integer") }
             self.seed = UInt64(seed)
@@ -21,6 +22,7 @@ extension WorkflowSpec {
             guard (1...100_000).contains(size) else { throw fleet.error("size", expected: "integer in 1...100000") }
             fleetSize = size
         }
+        products = try Self.products(fleet, resolve: resolve)
         faults = try Self.faults(top.table("faults", allowed: Self.faultKeys))
         vars = try top.strings("vars")
         inputs = try top.strings("inputs").mapValues(resolve)
@@ -36,6 +38,37 @@ extension WorkflowSpec {
         if let seconds = try options.number("monitor_timeout") {
             monitorTimeout = .milliseconds(Int64(seconds * 1000))
         }
+    }
+
+    /// `fleet.products` (each `{backend=, iccid=, status=, offering=, notes=}`), then the products `fleet.cassette`
+    /// saw.
+    private static func products(
+        _ fleet: LuaFieldReader, resolve: (String) -> String
+    ) throws(LuaArgumentError) -> [SeedProduct] {
+        var seeds: [SeedProduct] = []
+        switch fleet.fields["products"] ?? .nil {
+        case .nil: break
+        case .array(let items):
+            for (index, item) in items.enumerated() {
+                let product = try LuaFieldReader(
+                    item, prefix: "fleet.products[\(index + 1)].", position: fleet.position,
+                    allowed: ["backend", "iccid", "status", "offering", "notes"])
+                guard let backend = try product.string("backend") else { throw product.error("backend", expected: "string") }
+                seeds.append(
+                    SeedProduct(
+                        backend: backend, identifier: try product.string("iccid"), status: try product.string("status"),
+                        offering: try product.string("offering"), notes: try product.string("notes")))
+            }
+        default: throw fleet.error("products", expected: "array")
+        }
+        if let cassette = try fleet.string("cassette") {
+            do {
+                seeds += try CassetteFleet.products(at: resolve(cassette))
+            } catch {
+                throw LuaArgumentError(position: fleet.position, message: "field 'fleet.cassette': \(error)")
+            }
+        }
+        return seeds
     }
 
     static let faultKeys: Set<String> = [

@@ -11,6 +11,8 @@ public struct WorkflowSpec: Sendable {
     /// The fleet's seed and size. Default seed 1, 100 products.
     public var seed: UInt64
     public var fleetSize: Int
+    /// Products the fleet holds instead of `fleetSize` generated ones (declared, or seen in a cassette).
+    public var products: [SeedProduct] = []
     /// Faults and timings of the simulator.
     public var faults: Faults
     /// `cmo.vars` (strings).
@@ -71,10 +73,12 @@ public struct WorkflowSpec: Sendable {
 
     /// The simulator's configuration for this spec, on `clock`.
     func simulatorConfiguration(clock: any CMOClock) -> SimulatorConfiguration {
-        SimulatorConfiguration(
+        var configuration = SimulatorConfiguration(
             fleetSize: fleetSize, seed: seed, tokenTTL: faults.tokenTTL, latencyMilliseconds: faults.latencyMilliseconds,
             asyncDelayMilliseconds: Int((faults.asyncDelaySeconds * 1000).rounded()), faultRate: faults.errorRate,
             dropRate: faults.dropRate, rateLimit: faults.rateLimit, inErrorRate: faults.inErrorRate,
             quotaPerHour: faults.quotaPerHour, clock: clock)
+        configuration.products = products
+        return configuration
     }
 }
