@@ -21,6 +21,7 @@ import Testing
         cmo.parallel({1}, f, {concurrency = 2, fail_fast = true})
         local cmo = {activate = function() end}
         cmo.activate(1, 2, 3)
+        helper = 1
 
         """
 
@@ -38,6 +39,7 @@ import Testing
             mistakes.lua:7:30: unknown option 'pretty' for json.encode (expected one of: indent)
             mistakes.lua:9:1: accessing undefined field 'log.inf' of global 'cmo'
             mistakes.lua:10:1: accessing undefined variable 'io'
+            mistakes.lua:15:1: setting non-standard global variable 'helper'
 
             """)
     }
@@ -53,6 +55,18 @@ import Testing
         let result = try CLI.run(["check", "scripts/workflows", "stdlib"], in: CLI.packageRoot)
         #expect(result.status == 0, "\(result)")
         #expect(result.stdout == "")
+    }
+
+    @Test func aDirectoryStandsForItsLuaFilesButNotHiddenOnes() throws {
+        let directory = try CLI.workspace("prnt(1)\n", name: "top.lua")
+        for (path, source) in [("sub/clean.lua", "print(1)\n"), (".hidden/bad.lua", "io.write(1)\n")] {
+            let url = URL(fileURLWithPath: directory).appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try source.write(to: url, atomically: true, encoding: .utf8)
+        }
+        let result = try CLI.run(["check", "."], in: directory)
+        #expect(result.status == 1, "\(result)")
+        #expect(result.stdout == "./top.lua:1:1: accessing undefined variable 'prnt'\n")
     }
 
     @Test func aCleanFileExitsZeroSilently() throws {

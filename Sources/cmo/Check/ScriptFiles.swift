@@ -1,6 +1,7 @@
 import Foundation
 
-/// The files `cmo check` reads: each path as given, a directory as the `.lua` files below it (sorted).
+/// The files `cmo check` reads: each path as given, a directory as the `.lua` files below it (sorted), leaving out
+/// hidden files and directories (`.git`, `.build`).
 enum ScriptFiles {
     /// A path that is neither a readable file nor a directory.
     struct Unreadable: Error, Sendable, CustomStringConvertible {
@@ -22,7 +23,10 @@ enum ScriptFiles {
             }
             let below = FileManager.default.enumerator(atPath: path)?.compactMap { $0 as? String } ?? []
             let base = path.hasSuffix("/") ? path : path + "/"
-            files += below.filter { $0.hasSuffix(".lua") }.sorted().map { base + $0 }
+            let visible = below.filter { file in
+                file.hasSuffix(".lua") && !file.split(separator: "/").contains { $0.hasPrefix(".") }
+            }
+            files += visible.sorted().map { base + $0 }
         }
         return files
     }
