@@ -4,20 +4,26 @@
 # from /proc/PID/status 2 s in (median of RUNS runs), with the binaries' shared-library lists.
 #
 # Usage: RUNS=5 scripts/bench/install.sh
-#   builds: scripts/install into a temporary prefix (static Swift runtime, stripped, in .build-install) and
-#   `swift build -c release --product cmo` (dynamic, in .build); CMO=PATH uses that binary as the dynamic one.
+#   builds: scripts/install into a temporary prefix (scripts/lib/release-build.sh: static Swift runtime, lld with
+#   RELR relocations and no exported symbols, stripped, in .build-install) and `swift build -c release --product
+#   cmo` (dynamic, in .build); CMO=PATH uses that binary as the dynamic one.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/lib/measure.sh
+. scripts/lib/release-build.sh
 runs="${RUNS:-5}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 scripts/install "$work/prefix" >&2
 installed="$work/prefix/bin/cmo"
-unstripped="$(swift build -c release --static-swift-stdlib --scratch-path "${CMO_INSTALL_SCRATCH:-.build-install}" --show-bin-path)/cmo"
-release_cmo
-dynamic="$cmo"
+unstripped="$(release_build --show-bin-path)/cmo"
+if [ -n "${CMO:-}" ]; then
+    dynamic=$CMO
+else
+    swift build -c release --product cmo >&2
+    dynamic="$(swift build -c release --show-bin-path)/cmo"
+fi
 
 cat >"$work/idle.lua" <<'LUA'
 cmo.sleep(3)

@@ -4,13 +4,15 @@
 #                                "wall_s user_s sys_s max_rss_kib" (uses the caller's $work for time's file)
 #   median                       the median (the middle value; the upper one of an even count) of the numbers
 #                                on standard input, one a line
-#   release_cmo                  sets $cmo: $CMO when given, else a release build of this checkout
+#   release_cmo                  sets $cmo: $CMO when given, else this checkout built as scripts/install builds it
+#                                (scripts/lib/release-build.sh: the binary operators run)
 release_cmo() {
     if [ -n "${CMO:-}" ]; then
         cmo=$CMO
     else
-        swift build -c release --product cmo >&2
-        cmo="$(swift build -c release --show-bin-path)/cmo"
+        . "$(dirname "${BASH_SOURCE[0]}")/release-build.sh"
+        release_build --product cmo >&2
+        cmo="$(release_build --show-bin-path)/cmo"
     fi
 }
 
