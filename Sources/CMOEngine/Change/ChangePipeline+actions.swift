@@ -40,10 +40,12 @@ extension ChangePipeline {
             return .stopped(error.description)
         }
         defer { context.report.endSend() }
-        do {
-            try await journaled.write(record, .intent)
-        } catch {
-            return .journalFailed(error)
+        if journaled.journal != nil {  // no call at all without a journal: its frame would stay with the change
+            do {
+                try await journaled.write(record, .intent)
+            } catch {
+                return .journalFailed(error)
+            }
         }
         context.known.note(nil, for: request.bundleID)
         do {

@@ -20,6 +20,8 @@ final class ChangePipeline {
     var product: JSONValue?
     /// The PATCH's answer status, journaled with the change's end.
     var httpStatus: Int?
+    /// How the change ended, once it has (see ``run()``).
+    private var ending: Result<ChangeResult, any Error>?
     let started = ContinuousClock.now
 
     init(_ request: ChangeRequest, in context: ChangeContext) {
@@ -54,38 +56,41 @@ final class ChangePipeline {
     }
 
     /// Runs the change to its end. Returns how it ended; throws what the script sees as the call's error.
+    ///
+    /// The loop keeps only the event and the action in its frame (the frame lives as long as the change): the
+    /// machine's answer is taken by ``advance(_:)`` and the ending kept in ``ending`` until ``takeEnding()``.
     func run() async throws -> ChangeResult {
         var event = ChangeMachine.Event.start
-        while true {
-            switch step(event) {
-            case .perform(let action): event = await perform(action)
-            case .ended(let result): return try result.get()
-            }
+        while let action = advance(event) {
+            event = await perform(action)
         }
+        return try takeEnding()
     }
 
-    /// What ``step(_:)`` asks of ``run()``: one more action, or the end.
-    private enum Step {
-        case perform(ChangeMachine.Action)
-        case ended(Result<ChangeResult, any Error>)
-    }
-
-    /// Feeds `event` to the machine and settles the change when it ends. Kept out of `run()` (and not inlined)
-    /// so that its temporaries are not part of the async frame that lives for the whole change.
+    /// Feeds `event` to the machine: the next action, or nil when the change ended (its result in ``ending``).
+    /// Kept out of `run()` (and not inlined) so that its temporaries are not part of the async frame that lives
+    /// for the whole change.
     @inline(never)
-    private func step(_ event: ChangeMachine.Event) -> Step {
+    private func advance(_ event: ChangeMachine.Event) -> ChangeMachine.Action? {
         let action = machine.handle(event)
         switch action {
         case .finish(let state, let reason):
-            return .ended(Result { try finish(state, reason: reason) })
+            ending = Result { try finish(state, reason: reason) }
         case .fail(let failure):
-            return .ended(.failure(fail(failure)))
+            ending = .failure(fail(failure))
         case .abandon(let reason):
             let error: any Error = context.report.tripped.map { GuardError(reason: $0) } ?? RunStopping(reason: reason)
-            return .ended(.failure(error))
+            ending = .failure(error)
         default:
-            return .perform(action)
+            return action
         }
+        return nil
+    }
+
+    @inline(never)
+    private func takeEnding() throws -> ChangeResult {
+        guard let ending else { preconditionFailure("ChangePipeline: the change has not ended") }
+        return try ending.get()
     }
 
     /// Does one action and says what happened.

@@ -27,17 +27,25 @@ struct JournaledChange {
     /// Writes the change as `record` describes it, in `state`, and waits until it is durable: the intent before a
     /// request, and rows that later answers will update. Throws when the journal cannot be written: an intent that
     /// is not on disk must not be followed by its request.
+    ///
+    /// The write runs in a task of its own (see `ChildTask`): the journal's frames are large and would otherwise
+    /// stay with the change's task while it waits for its monitor.
     mutating func write(
         _ record: ChangeRecord, _ state: ChangeEntry.State, httpStatus: Int? = nil, sent: Bool = false
     ) async throws(JournalError) {
         guard let journal else { return }
         let row = self.row(record, state, httpStatus: httpStatus, sent: sent, in: journal)
-        if row.id == nil {
-            entry = try await journal.journal.insert(row)
-        } else {
-            try await journal.journal.update(row)
-            entry = row
-        }
+        let store = journal.journal
+        let written = await Task { () async -> Result<ChangeEntry, JournalError> in
+            do throws(JournalError) {
+                if row.id == nil { return .success(try await store.insert(row)) }
+                try await store.update(row)
+                return .success(row)
+            } catch {
+                return .failure(error)
+            }
+        }.value
+        entry = try written.get()
     }
 
     /// Records the change as `record` describes it, in `state`, without waiting: an answer, a monitor's end, or a
