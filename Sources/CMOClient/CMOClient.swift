@@ -107,7 +107,8 @@ public final class CMOClient: Sendable {
     var monitors: MonitorPoller {
         monitorPoller.withLock { poller in
             if let poller { return poller }
-            let made = MonitorPoller(clock: configuration.clock, logger: logger) { [unowned self] id, backend throws(CMOError) in
+            let made = MonitorPoller(
+                maxPolling: configuration.limits.maxInFlight, clock: configuration.clock, logger: logger) { [unowned self] id, backend throws(CMOError) in
                 try await self.fetchMonitor(id: id, backend: backend)
             }
             poller = made

@@ -11,19 +11,26 @@ import Testing
     /// A fetch that answers each monitor id from a script of states, counting the polls.
     final class ScriptedMonitors: Sendable {
         let polls = Mutex<[String: Int]>([:])
+        /// Polls under way now, and the most there ever were.
+        let inFlight = Mutex((now: 0, most: 0))
+        let retryAfter: Duration?
         let script: @Sendable (_ id: String, _ poll: Int) -> Monitor.State
 
-        init(_ script: @escaping @Sendable (_ id: String, _ poll: Int) -> Monitor.State) {
+        init(retryAfter: Duration? = nil, _ script: @escaping @Sendable (_ id: String, _ poll: Int) -> Monitor.State) {
+            self.retryAfter = retryAfter
             self.script = script
         }
 
-        func fetch(_ id: String) -> (Monitor, Duration?) {
+        func fetch(_ id: String) async -> (Monitor, Duration?) {
             let poll = polls.withLock { counts in
                 counts[id, default: 0] += 1
                 return counts[id]!
             }
+            inFlight.withLock { $0 = (now: $0.now + 1, most: max($0.most, $0.now + 1)) }
+            for _ in 0..<3 { await Task.yield() }  // a request takes a while: let other polls start meanwhile
+            inFlight.withLock { $0.now -= 1 }
             let state = script(id, poll)
-            return (Monitor(id: id, state: state, json: .object(JSONObject([("id", .string(id))]))), nil)
+            return (Monitor(id: id, state: state, json: .object(JSONObject([("id", .string(id))]))), retryAfter)
         }
 
         func count(_ id: String) -> Int { polls.withLock { $0[id] ?? 0 } }
@@ -32,8 +39,10 @@ import Testing
     let polling = Configuration.MonitorPolling(
         initialInterval: .milliseconds(500), maximumInterval: .seconds(5), multiplier: 1.5)
 
-    func poller(_ monitors: ScriptedMonitors, clock: any CMOClock) -> MonitorPoller {
-        MonitorPoller(clock: clock, logger: Logger(label: "test")) { id, _ in monitors.fetch(id) }
+    func poller(_ monitors: ScriptedMonitors, clock: any CMOClock, maxPolling: Int = 8) -> MonitorPoller {
+        MonitorPoller(maxPolling: maxPolling, clock: clock, logger: Logger(label: "test")) { id, _ in
+            await monitors.fetch(id)
+        }
     }
 
     @Test func aThousandWaitersEachEndWhenTheirMonitorCompletes() async throws {
@@ -56,6 +65,19 @@ import Testing
         for n in [0, 1, 2, 3, 998, 999] {
             #expect(monitors.count("\(n)") == n % 4 + 1, "monitor \(n)")
         }
+        // Never more polls under way than the poller may have: the rest wait in its schedule, not in tasks.
+        let most = monitors.inFlight.withLock { $0.most }
+        #expect(most <= 8)
+        #expect(most > 1)
+    }
+
+    @Test func aRetryAfterOfZeroPollsAgainAtOnceEvenWithNothingElseUnderWay() async throws {
+        let monitors = ScriptedMonitors(retryAfter: .zero) { _, poll in poll < 5 ? .inProgress : .completed }
+        let poller = poller(monitors, clock: SimulatedClock(), maxPolling: 1)
+        let ended = try await poller.wait(
+            for: Monitor(id: "z", state: .inProgress), backend: nil, polling: polling, timeout: .seconds(60))
+        #expect(ended.state == .completed)
+        #expect(monitors.count("z") == 5)
     }
 
     @Test func aMonitorInErrorEndsTheWaitWithMonitorFailed() async {

@@ -7,8 +7,10 @@ import Synchronization
 /// `awaitMonitor` used to poll in its caller's task: a thousand changes waiting on monitors kept a thousand
 /// tasks, each as deep as its deepest request (the client's `send` alone has an 8 KB frame). Here a waiter is an
 /// entry in a table; one short task per poll does the request, and one sleeping task per distinct wake time (almost
-/// always one) fires the polls that are due. Each waiter keeps its own ``MonitorPollStateMachine``, so the schedule,
-/// `Retry-After` and the deadline behave as before.
+/// always one) fires the polls that are due. At most `maxPolling` polls are under way (the client's
+/// `maxInFlight`): more would only queue for a request slot, each in a task as deep as a request; the others wait
+/// in the schedule, due, and start as polls end. Each waiter keeps its own ``MonitorPollStateMachine``, so the
+/// schedule, `Retry-After` and the deadline behave as before.
 final class MonitorPoller: Sendable {
     /// How a waiting caller is resumed: with the monitor's end, or the error that ends the wait.
     private typealias Resumption = CheckedContinuation<Result<Monitor, CMOError>, Never>
@@ -41,18 +43,22 @@ final class MonitorPoller: Sendable {
         /// Waiters cancelled before their continuation was stored.
         var cancelledEarly: Set<Int> = []
         var nextID = 0
+        /// Polls under way.
+        var polling = 0
     }
 
     private let state = Mutex(State())
+    private let maxPolling: Int
     private let clock: any CMOClock
     private let logger: Logger
     /// Sends one poll: `GET monitor/{id}`, with the backend's pace.
     private let fetch: @Sendable (_ id: String, _ backend: String?) async throws(CMOError) -> (Monitor, Duration?)
 
     init(
-        clock: any CMOClock, logger: Logger,
+        maxPolling: Int, clock: any CMOClock, logger: Logger,
         fetch: @escaping @Sendable (_ id: String, _ backend: String?) async throws(CMOError) -> (Monitor, Duration?)
     ) {
+        self.maxPolling = max(1, maxPolling)
         self.clock = clock
         self.logger = logger
         self.fetch = fetch
@@ -72,18 +78,20 @@ final class MonitorPoller: Sendable {
         let pollNow = !monitor.state.isFinal || monitor.json.isNull
         let result: Result<Monitor, CMOError> = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: Resumption) in
-                let start: Bool? = state.withLock { state in
+                let start: [Due]? = state.withLock { state in
                     if state.cancelledEarly.remove(id) != nil {
                         state.waiters[id] = nil
                         return nil
                     }
                     state.waiters[id]?.continuation = continuation
-                    return pollNow
+                    guard pollNow else { return [] }
+                    state.schedule.insert(Due(at: clock.now, id: id, round: 0))
+                    return takeDue(in: &state)
                 }
                 switch start {
                 case nil: continuation.resume(returning: .failure(.cancelled("waiting for monitor \(monitor.id)")))
-                case true?: poll(id, round: 0)
-                case false?: answered(id, round: 0, .success((monitor, nil)))
+                case let due? where pollNow: for poll in due { self.poll(poll) }
+                case _?: answered(id, round: 0, .success((monitor, nil)), polled: false)
                 }
             }
         } onCancel: {
@@ -92,11 +100,16 @@ final class MonitorPoller: Sendable {
         return try result.get()
     }
 
-    /// Sends the poll of waiter `id` in a task of its own, then hands the answer to ``answered(_:round:_:)``.
-    private func poll(_ id: Int, round: Int) {
+    /// Sends a due poll in a task of its own, then hands the answer to ``answered(_:round:_:polled:)``. The poll
+    /// was counted in ``State/polling`` by ``takeDue(in:)``.
+    private func poll(_ due: Due) {
+        let id = due.id, round = due.round
         guard let (monitorID, backend) = state.withLock({ state in
             state.waiters[id].map { ($0.current.id, $0.backend ?? CMOClient.backend(of: $0.current)) }
-        }) else { return }
+        }) else {
+            answered(id, round: round, .failure(.cancelled("monitor wait ended")), polled: true)
+            return
+        }
         let fetch = self.fetch
         Task {
             let answer: Result<(Monitor, Duration?), CMOError>
@@ -105,51 +118,78 @@ final class MonitorPoller: Sendable {
             } catch {
                 answer = .failure(error)
             }
-            self.answered(id, round: round, answer)
+            self.answered(id, round: round, answer, polled: true)
         }
     }
 
-    /// A poll of waiter `id` answered: ends the wait or schedules the next poll.
-    private func answered(_ id: Int, round: Int, _ answer: Result<(Monitor, Duration?), CMOError>) {
-        let now = clock.now
-        let (ending, wake): ((Resumption, Result<Monitor, CMOError>)?, ContinuousClock.Instant?) =
-            state.withLock { state in
-                guard var waiter = state.waiters[id], waiter.round == round, let continuation = waiter.continuation else {
-                    return (nil, nil)
-                }
-                let end: Result<Monitor, CMOError>
-                switch answer {
-                case .failure(let error):
-                    end = .failure(error)
-                case .success(let (monitor, retryAfter)):
-                    waiter.current = monitor
-                    switch waiter.machine.polled(state: monitor.state, retryAfter: retryAfter, now: now) {
-                    case .completed: end = .success(monitor)
-                    case .failed: end = .failure(.monitorFailed(monitor))
-                    case .timedOut: end = .failure(.monitorTimedOut(monitor, after: waiter.timeout))
-                    case .poll(let delay):
-                        waiter.round += 1
-                        state.waiters[id] = waiter
-                        let at = now + delay
-                        state.schedule.insert(Due(at: at, id: id, round: waiter.round))
-                        return (nil, Self.claimWake(at, in: &state))
-                    }
-                }
-                state.waiters[id] = nil
-                return ((continuation, end), nil)
-            }
-        if let (continuation, end) = ending {
-            continuation.resume(returning: end)
-            return
+    /// A poll of waiter `id` answered (`polled`: a poll it sent; else the monitor it was handed): ends the wait or
+    /// schedules the next poll, and starts the polls that were waiting for this one's place.
+    private func answered(
+        _ id: Int, round: Int, _ answer: Result<(Monitor, Duration?), CMOError>, polled: Bool
+    ) {
+        let (ending, due, wake) = state.withLock { state in
+            if polled { state.polling -= 1 }
+            let ending = settle(id, round: round, answer, in: &state)
+            // After the settling: a next poll due at once (a zero Retry-After) starts here.
+            return (ending, takeDue(in: &state), nextWake(in: &state))
         }
+        for poll in due { self.poll(poll) }
+        if let (continuation, end) = ending { continuation.resume(returning: end) }
         if let wake { sleep(until: wake) }
     }
 
-    /// Records a sleeping task for `at` unless one already wakes by then; returns the time to sleep until, if any.
-    private static func claimWake(_ at: ContinuousClock.Instant, in state: inout State) -> ContinuousClock.Instant? {
-        if state.wakes.contains(where: { $0 <= at }) { return nil }
-        state.wakes.append(at)
-        return at
+    /// Feeds the answer to the waiter's machine: its end (to resume it with), or nil with its next poll scheduled
+    /// (or when the answer is stale: the wait ended meanwhile).
+    private func settle(
+        _ id: Int, round: Int, _ answer: Result<(Monitor, Duration?), CMOError>, in state: inout State
+    ) -> (Resumption, Result<Monitor, CMOError>)? {
+        guard var waiter = state.waiters[id], waiter.round == round, let continuation = waiter.continuation else {
+            return nil
+        }
+        let end: Result<Monitor, CMOError>
+        switch answer {
+        case .failure(let error):
+            end = .failure(error)
+        case .success(let (monitor, retryAfter)):
+            waiter.current = monitor
+            let now = clock.now
+            switch waiter.machine.polled(state: monitor.state, retryAfter: retryAfter, now: now) {
+            case .completed: end = .success(monitor)
+            case .failed: end = .failure(.monitorFailed(monitor))
+            case .timedOut: end = .failure(.monitorTimedOut(monitor, after: waiter.timeout))
+            case .poll(let delay):
+                waiter.round += 1
+                state.waiters[id] = waiter
+                state.schedule.insert(Due(at: now + delay, id: id, round: waiter.round))
+                return nil
+            }
+        }
+        state.waiters[id] = nil
+        return (continuation, end)
+    }
+
+    /// Takes the polls due by now, as many as there is room for, and counts them as under way. Stale entries (a
+    /// wait that ended, an older round) are dropped on the way.
+    private func takeDue(in state: inout State) -> [Due] {
+        let now = clock.now
+        var due: [Due] = []
+        while state.polling < maxPolling, let next = state.schedule.min, next.at <= now {
+            state.schedule.removeMin()
+            guard state.waiters[next.id]?.round == next.round else { continue }
+            state.polling += 1
+            due.append(next)
+        }
+        return due
+    }
+
+    /// The time a new sleeping task must wake at for the next poll, unless one already wakes by then. Polls left
+    /// due for want of room need none: they exist only while `maxPolling` polls are under way, and each poll that
+    /// ends starts them (and, with the last of them, asks for the wake of the next).
+    private func nextWake(in state: inout State) -> ContinuousClock.Instant? {
+        guard let next = state.schedule.min, next.at > clock.now else { return nil }
+        if state.wakes.contains(where: { $0 <= next.at }) { return nil }
+        state.wakes.append(next.at)
+        return next.at
     }
 
     /// A task that sleeps until `at`, then fires the polls due.
@@ -161,23 +201,15 @@ final class MonitorPoller: Sendable {
         }
     }
 
-    /// Starts every poll due by now; keeps a sleeping task for the next one.
+    /// Starts the polls due by now (as many as there is room for); keeps a sleeping task for the next one.
     private func fireDue(wokeFor at: ContinuousClock.Instant) {
-        let now = clock.now
-        let (due, wake): ([(Int, Int)], ContinuousClock.Instant?) = state.withLock { state in
+        let (due, wake): ([Due], ContinuousClock.Instant?) = state.withLock { state in
             if let index = state.wakes.firstIndex(of: at) { state.wakes.remove(at: index) }
-            var due: [(Int, Int)] = []
-            while let next = state.schedule.min, next.at <= now {
-                state.schedule.removeMin()
-                if state.waiters[next.id]?.round == next.round { due.append((next.id, next.round)) }
-            }
-            guard let next = state.schedule.min else { return (due, nil) }
-            return (due, Self.claimWake(next.at, in: &state))
+            let due = takeDue(in: &state)
+            return (due, nextWake(in: &state))
         }
-        for (id, round) in due {
-            logger.trace("monitor in progress: polling", metadata: ["waiter": "\(id)"])
-            poll(id, round: round)
-        }
+        if !due.isEmpty { logger.trace("polling monitors", metadata: ["polls": "\(due.count)"]) }
+        for poll in due { self.poll(poll) }
         if let wake { sleep(until: wake) }
     }
 
