@@ -20,6 +20,24 @@ import Testing
         }
     }
 
+    /// An outcome keeps its product as text until read; json.encode still writes it (it reads tables raw), in an
+    /// outcome at the top or deep in a list, and an error in json.encode still names the script's line.
+    @Test func anOutcomesProductIsEncodedWithoutHavingBeenRead() async throws {
+        try await EngineHarness.with { harness in
+            let sync = try #require(harness.ids(status: "INACTIVE", async: false).first)
+            let run = try await harness.run("""
+                local outcome = cmo.activate("\(sync)")
+                local alone = json.decode(json.encode(outcome))
+                print(alone.state, alone.product and alone.product.status)
+                local listed = json.decode(json.encode({ { outcome } }))
+                print(listed[1][1].product.id == outcome.product.id)
+                json.encode({ f = print })
+                """)
+            #expect(run.output == ["changed\tACTIVE", "true"])
+            #expect(run.result.errorReport?.hasPrefix("workflow.lua:6:") == true, "\(run.result.errorReport ?? "")")
+        }
+    }
+
     @Test func wrongArgumentsUseLuasWording() async throws {
         try await EngineHarness.with { harness in
             let cases: [(String, String)] = [

@@ -172,4 +172,23 @@ do
       return next, t, nil
     end,
   }
+  -- json.encode reads tables raw, so it would leave out a product still held as text: the outcomes in the value
+  -- are materialized first (a walk made only while some outcome holds its product as text). Its errors are raised
+  -- again at the caller's level, so that they name the script's line, not this one.
+  local encode, type, pcall, error = json.encode, type, pcall, error
+  local function materialize_all(value, seen)
+    if type(value) ~= "table" or seen[value] then return end
+    seen[value] = true
+    materialize(value)
+    for _, member in next, value do materialize_all(member, seen) end
+  end
+  local function encoded(ok, result)
+    if ok then return result end
+    if type(result) == "string" then result = result:gsub("^%(cmo%):%d+: ", "", 1) end
+    error(result, 2)  -- `encoded` is tail-called: level 2 is the caller of json.encode
+  end
+  json.encode = function(value, ...)
+    if next(deferred) ~= nil then materialize_all(value, {}) end
+    return encoded(pcall(encode, value, ...))
+  end
 end
