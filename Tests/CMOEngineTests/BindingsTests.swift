@@ -20,21 +20,32 @@ import Testing
         }
     }
 
-    /// An outcome keeps its product as text until read; json.encode still writes it (it reads tables raw), in an
-    /// outcome at the top or deep in a list, and an error in json.encode still names the script's line.
-    @Test func anOutcomesProductIsEncodedWithoutHavingBeenRead() async throws {
+    /// An outcome keeps its product and its monitor as text until read; json.encode still writes them (it reads
+    /// tables raw), in an outcome at the top or deep in a list, pairs sees them, and an error in json.encode still
+    /// names the script's line.
+    @Test func anOutcomesProductAndMonitorAreThereWithoutHavingBeenRead() async throws {
         try await EngineHarness.with { harness in
             let sync = try #require(harness.ids(status: "INACTIVE", async: false).first)
+            let asyncIDs = harness.ids(status: "INACTIVE", async: true)
+            try #require(asyncIDs.count >= 2)
+            let (async, other) = (asyncIDs[0], asyncIDs[1])
             let run = try await harness.run("""
                 local outcome = cmo.activate("\(sync)")
                 local alone = json.decode(json.encode(outcome))
                 print(alone.state, alone.product and alone.product.status)
-                local listed = json.decode(json.encode({ { outcome } }))
-                print(listed[1][1].product.id == outcome.product.id)
+                local waited = cmo.activate("\(async)", { wait = true })
+                local listed = json.decode(json.encode({ { outcome }, { waited } }))
+                print(listed[1][1].product.id == outcome.product.id, listed[2][1].monitor.state)
+                local keys = {}
+                for key in pairs(cmo.activate("\(other)")) do keys[#keys + 1] = key end
+                table.sort(keys)
+                print(table.concat(keys, ","), waited.monitor.id ~= nil, waited.monitor.sourceHref ~= nil)
                 json.encode({ f = print })
                 """)
-            #expect(run.output == ["changed\tACTIVE", "true"])
-            #expect(run.result.errorReport?.hasPrefix("workflow.lua:6:") == true, "\(run.result.errorReport ?? "")")
+            #expect(run.output == [
+                "changed\tACTIVE", "true\tCompleted", "async,from,iccid,id,monitor,state,to\ttrue\ttrue",
+            ])
+            #expect(run.result.errorReport?.hasPrefix("workflow.lua:11:") == true, "\(run.result.errorReport ?? "")")
         }
     }
 

@@ -36,21 +36,25 @@ struct ChangeResult: Sendable {
 
     /// Pushes a result table: `fields`, plus `monitor` and `product`. Returns 1.
     ///
-    /// The product stays JSON text until the script reads `product` (the prelude's outcome metatable decodes it
-    /// then): a script that keeps every outcome of a 10,000-SIM run would otherwise hold 10,000 decoded
-    /// sub-products, about 2.5 KiB each.
+    /// The monitor and the product stay JSON text until the script reads them (the prelude's outcome metatable
+    /// decodes them then): a script that keeps every outcome of a 10,000-SIM run would otherwise hold 10,000
+    /// decoded sub-products (about 2.5 KiB each) or monitors (700 bytes).
     static func push(_ fields: [String: LuaValue], monitor: Monitor?, product: JSONValue?, on stack: LuaStack) -> Int32 {
-        var fields = fields
-        if let monitor { fields["monitor"] = monitor.outcomeLuaValue }
         stack.push(LuaValue.object(fields))
-        guard let product else { return 1 }
+        guard monitor != nil || product != nil else { return 1 }
         stack.pushRegistryField(outcomeMetatableKey)  // installed with the prelude, before any script runs
-        stack.pushField("deferred", of: -1)
-        stack.pushCopy(of: -3)
-        stack.push(product.serialized())
-        stack.rawSet(in: -3)
-        stack.pop()
+        if let product { stash(product.serialized(), in: "deferred", on: stack) }
+        if let monitor { stash(monitor.outcomeJSONText, in: "deferred_monitor", on: stack) }
         stack.setMetatable(of: -2)
         return 1
+    }
+
+    /// With the outcome at -2 and the metatable on top: `metatable[table][outcome] = text`.
+    private static func stash(_ text: String, in table: String, on stack: LuaStack) {
+        stack.pushField(table, of: -1)
+        stack.pushCopy(of: -3)
+        stack.push(text)
+        stack.rawSet(in: -3)
+        stack.pop()
     }
 }

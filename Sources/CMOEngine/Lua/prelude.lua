@@ -147,24 +147,32 @@ function cmo.input(name)
   return lines
 end
 
--- A change's outcome keeps the product the server sent as JSON text until the script reads `outcome.product`:
--- a run that keeps 10,000 outcomes holds 10,000 strings, not 10,000 decoded tables. The host moves this
--- metatable to its registry and sets it on each outcome that has a product, after putting the text in `deferred`.
+-- A change's outcome keeps the product the server sent, and its monitor, as JSON text until the script reads
+-- `outcome.product` or `outcome.monitor`: a run that keeps 10,000 outcomes holds 10,000 strings, not 10,000 decoded
+-- tables. The host moves this metatable to its registry and sets it on each outcome that has either, after putting
+-- the texts in `deferred` (products) and `deferred_monitor` (monitors).
 do
   local decode, rawset, next = json.decode, rawset, next
   local deferred = setmetatable({}, { __mode = "k" })
-  local function materialize(t)
-    local text = deferred[t]
+  local deferred_monitor = setmetatable({}, { __mode = "k" })
+  local function take(t, texts, key)
+    local text = texts[t]
     if text == nil then return nil end
-    deferred[t] = nil
+    texts[t] = nil
     local value = decode(text)
-    rawset(t, "product", value)
+    rawset(t, key, value)
     return value
+  end
+  local function materialize(t)
+    take(t, deferred, "product")
+    take(t, deferred_monitor, "monitor")
   end
   cmo._outcome_meta = {
     deferred = deferred,
+    deferred_monitor = deferred_monitor,
     __index = function(t, key)
-      if key == "product" then return materialize(t) end
+      if key == "product" then return take(t, deferred, "product") end
+      if key == "monitor" then return take(t, deferred_monitor, "monitor") end
       return nil
     end,
     __pairs = function(t)
@@ -188,7 +196,7 @@ do
     error(result, 2)  -- `encoded` is tail-called: level 2 is the caller of json.encode
   end
   json.encode = function(value, ...)
-    if next(deferred) ~= nil then materialize_all(value, {}) end
+    if next(deferred) ~= nil or next(deferred_monitor) ~= nil then materialize_all(value, {}) end
     return encoded(pcall(encode, value, ...))
   end
 end
