@@ -16,9 +16,13 @@ import Testing
         consecutiveFailures: 2, time: time, summary: "job 'night\"ly': run failed\n(exit 1; 2 failures in a row)",
         reason: "w.lua:1: \"bad\" <input>")
 
-    /// Short back-off, and a short attempt: AsyncHTTPClient keeps trying a refused connection until the attempt's
-    /// deadline.
+    /// Short back-off; an attempt may take its time (on a loaded machine a receiver's answer can take more than half a
+    /// second, and an attempt that times out is sent again: the counts below would be off).
     static let quick = WebhookSender.Configuration(
+        retry: WebhookRetryPolicy(delays: [.milliseconds(50), .milliseconds(100)]), timeout: .seconds(10))
+    /// A short attempt, for a receiver that is down: AsyncHTTPClient keeps trying a refused connection until the
+    /// attempt's deadline.
+    static let quickToGiveUp = WebhookSender.Configuration(
         retry: WebhookRetryPolicy(delays: [.milliseconds(50), .milliseconds(100)]), timeout: .milliseconds(500))
 
     func target(_ base: String, _ format: NotifyFormat = .json) throws -> NotifyTarget {
@@ -97,7 +101,8 @@ import Testing
     @Test func aReceiverThatIsDownIsRetriedAndTheSecretIsNotLogged() async throws {
         // Port 9 (discard) refuses connections on loopback.
         let (logger, lines) = CapturedLog.logger()
-        let sender = WebhookSender(targets: [try target("http://127.0.0.1:9")], configuration: Self.quick, logger: logger)
+        let sender = WebhookSender(
+            targets: [try target("http://127.0.0.1:9")], configuration: Self.quickToGiveUp, logger: logger)
         sender.send(Self.tricky)
         await sender.finish(within: .seconds(10))
         #expect(lines.all.filter { $0.contains("failed (no answer); retrying") }.count == 2)
@@ -117,7 +122,7 @@ import Testing
 
     @Test func aFullQueueDropsAndSaysSo() async throws {
         let (logger, lines) = CapturedLog.logger()
-        var configuration = Self.quick
+        var configuration = Self.quickToGiveUp
         configuration.queueLimit = 1
         configuration.retry = WebhookRetryPolicy(delays: [])
         let sender = WebhookSender(targets: [try target("http://127.0.0.1:9")], configuration: configuration, logger: logger)
