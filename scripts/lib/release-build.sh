@@ -8,7 +8,7 @@
 #   2.36 and later, Debian 12) instead of 3.5 MiB of RELA entries the loader reads and applies page by page.
 # - --no-export-dynamic: the 54,000 Swift symbols stay out of the dynamic symbol table (nothing loads cmo as a
 #   library or looks its symbols up), so the loader does not read them either.
-# Together they take the idle resident size from 28 to 20 MiB (BENCHMARKS.md, "Startup and idle memory").
+# Together they take an idle `cmo run` from 34.7 to 28.9 MiB resident (BENCHMARKS.md, the natural script, 06:25).
 release_scratch="${CMO_INSTALL_SCRATCH:-.build-install}"
 release_build_flags=(
     -c release --static-swift-stdlib
