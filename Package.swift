@@ -200,6 +200,7 @@ let package = Package(
             dependencies: [
                 "CMOClient",
                 "CMOSimulator",
+                .product(name: "Hummingbird", package: "hummingbird"),  // LoopbackServer
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/CMOTestSupport",

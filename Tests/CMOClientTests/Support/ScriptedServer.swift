@@ -1,3 +1,4 @@
+import CMOTestSupport
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -74,32 +75,6 @@ enum ScriptedServer {
         router.get("/**", use: handler)
         router.post("/**", use: handler)
         router.patch("/**", use: handler)
-        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        var logger = Logger(label: "scripted-server")
-        logger.logLevel = .critical
-        let app = Application(
-            router: router,
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                portContinuation.yield(channel.localAddress?.port ?? 0)
-                portContinuation.finish()
-            },
-            logger: logger)
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask {
-                try await app.runService(gracefulShutdownSignals: [])
-                return nil
-            }
-            var iterator = ports.makeAsyncIterator()
-            let port = await iterator.next() ?? 0
-            do {
-                let result = try await body("http://127.0.0.1:\(port)", log)
-                group.cancelAll()
-                return result
-            } catch {
-                group.cancelAll()
-                throw error
-            }
-        }
+        return try await LoopbackServer.with(router, label: "scripted-server") { base in try await body(base, log) }
     }
 }

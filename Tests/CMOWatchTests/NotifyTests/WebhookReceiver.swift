@@ -1,3 +1,4 @@
+import CMOTestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -54,26 +55,6 @@ enum WebhookReceiver {
             let number = log.append(Received(path: request.uri.path, body: String(buffer: bytes)))
             return Response(status: answer(number))
         }
-        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        var logger = Logger(label: "webhook-receiver")
-        logger.logLevel = .critical
-        let app = Application(
-            router: router,
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                portContinuation.yield(channel.localAddress?.port ?? 0)
-                portContinuation.finish()
-            },
-            logger: logger)
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask {
-                try await app.runService(gracefulShutdownSignals: [])
-                return nil
-            }
-            var iterator = ports.makeAsyncIterator()
-            let port = await iterator.next() ?? 0
-            defer { group.cancelAll() }
-            return try await body("http://127.0.0.1:\(port)", log)
-        }
+        return try await LoopbackServer.with(router, label: "webhook-receiver") { base in try await body(base, log) }
     }
 }
