@@ -43,10 +43,11 @@ final class SignalForwarder {
         }
     }
 
-    /// Stops forwarding and restores the default actions.
+    /// Stops forwarding: the process is winding down with its outcome decided, so a signal that arrives from now
+    /// on is ignored rather than turning a finished session's exit code into a death by signal.
     func cancel() {
-        signal(SIGINT, SIG_DFL)
-        signal(SIGTERM, SIG_DFL)
+        signal(SIGINT, SIG_IGN)
+        signal(SIGTERM, SIG_IGN)
         signalPipe = -1
         close(descriptors.write)
     }

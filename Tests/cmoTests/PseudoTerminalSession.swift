@@ -30,12 +30,17 @@ final class PseudoTerminalSession: Sendable {
         process.standardOutput = output
         process.standardError = output
         keyboard = input.fileHandleForWriting
-        let screen = self.screen
-        output.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if !data.isEmpty { screen.text.withLock { $0 += String(decoding: data, as: UTF8.self) } }
-        }
         try process.run()
+        // A thread of its own reads until the end of the output, holding the handle: Foundation's
+        // `readabilityHandler` keeps firing at the end of the file, and one that fires after the handle is closed
+        // (the session released) stops the whole test process on "Bad file descriptor".
+        let screen = self.screen
+        let reading = output.fileHandleForReading
+        Thread.detachNewThread {
+            while case let data = reading.availableData, !data.isEmpty {
+                screen.text.withLock { $0 += String(decoding: data, as: UTF8.self) }
+            }
+        }
     }
 
     /// Everything written to the terminal so far.
