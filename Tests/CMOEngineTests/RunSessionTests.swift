@@ -47,7 +47,7 @@ import Testing
         /// The runs journaled so far (none when the journal file was never created).
         func runs() throws -> [RunEntry] {
             guard FileManager.default.fileExists(atPath: journal) else { return [] }
-            return try Journal(path: journal).runs(limit: 100)
+            return try SQLiteJournal(path: journal).runs(limit: 100)
         }
     }
 

@@ -17,8 +17,8 @@ import Testing
 
     /// A journal with: an old finished run (2 settled changes), an old chain resumed yesterday, an old run with an
     /// open intent, an old run with no end, and a new run.
-    func journal() async throws -> Journal {
-        let journal = try Journal(path: JournalTests.temporaryPath())
+    func journal() async throws -> SQLiteJournal {
+        let journal = try SQLiteJournal(path: JournalTests.temporaryPath())
         let old = run("old", startedDaysAgo: 40)
         let chainRoot = run("chain-root", startedDaysAgo: 40)
         let chainResume = run("chain-resume", root: "chain-root", startedDaysAgo: 1)
@@ -38,7 +38,7 @@ import Testing
         return journal
     }
 
-    func ids(_ journal: Journal) throws -> [String] {
+    func ids(_ journal: SQLiteJournal) throws -> [String] {
         try journal.runs(limit: 100).map(\.id).sorted()
     }
 

@@ -20,7 +20,7 @@ import Testing
 
     @Test func opensInWALModeCreatingItsDirectoryAndMigrates() throws {
         let path = Self.temporaryPath()
-        let journal = try Journal(path: path)
+        let journal = try SQLiteJournal(path: path)
         #expect(FileManager.default.fileExists(atPath: path))
         let (mode, synchronous, tables) = try journal.pool.read { db in
             (
@@ -33,17 +33,17 @@ import Testing
         #expect(synchronous == 2, "synchronous=FULL: an intent survives a power cut")
         #expect(tables.contains("run") && tables.contains("change") && tables.contains("schedule_job"))
         // Opening again (a second process) finds the migrations applied.
-        _ = try Journal(path: path)
+        _ = try SQLiteJournal(path: path)
     }
 
     @Test func anUnusablePathIsATypedError() {
-        #expect(throws: JournalError.self) { try Journal(path: "/proc/cmo/journal.sqlite") }
+        #expect(throws: JournalError.self) { try SQLiteJournal(path: "/proc/cmo/journal.sqlite") }
     }
 
     @Test func aWriteIsVisibleToAnotherConnectionWhenItReturns() async throws {
         let path = Self.temporaryPath()
-        let writer = try Journal(path: path)
-        let reader = try Journal(path: path)
+        let writer = try SQLiteJournal(path: path)
+        let reader = try SQLiteJournal(path: path)
         let run = RunEntry(id: "20261127-120000-0001", scriptPath: "/w.lua", scriptHash: "abc", vars: ["a": "1"])
         try await writer.begin(run)
         let intent = try await writer.insert(Self.change(run, key: "k1"))
@@ -58,7 +58,7 @@ import Testing
     }
 
     @Test func concurrentWritesShareCommitsAndAllLand() async throws {
-        let journal = try Journal(path: Self.temporaryPath())
+        let journal = try SQLiteJournal(path: Self.temporaryPath())
         let run = RunEntry(id: "20261127-120000-0002", scriptPath: "/w.lua", scriptHash: "abc")
         try await journal.begin(run)
         let ids = try await withThrowingTaskGroup(of: Int64?.self) { group in
@@ -72,7 +72,7 @@ import Testing
     }
 
     @Test func oneFailingWriteFailsAloneInItsBatch() async throws {
-        let journal = try Journal(path: Self.temporaryPath())
+        let journal = try SQLiteJournal(path: Self.temporaryPath())
         let run = RunEntry(id: "20261127-120000-0003", scriptPath: "/w.lua", scriptHash: "abc")
         try await journal.begin(run)
         async let duplicate: Bool = { () async -> Bool in
@@ -90,7 +90,7 @@ import Testing
     }
 
     @Test func aResumedChainSeesTheLatestEntryOfEveryKey() async throws {
-        let journal = try Journal(path: Self.temporaryPath())
+        let journal = try SQLiteJournal(path: Self.temporaryPath())
         let first = RunEntry(id: "20261127-120000-0004", scriptPath: "/w.lua", scriptHash: "abc")
         let second = RunEntry(id: "20261127-120100-0005", rootID: first.id, resumedFrom: first.id, scriptPath: "/w.lua", scriptHash: "abc")
         let other = RunEntry(id: "20261127-120200-0006", scriptPath: "/w.lua", scriptHash: "abc")
@@ -104,7 +104,7 @@ import Testing
     }
 
     @Test func settlingAMonitorEndsItsAcceptedChanges() async throws {
-        let journal = try Journal(path: Self.temporaryPath())
+        let journal = try SQLiteJournal(path: Self.temporaryPath())
         let run = RunEntry(id: "20261127-120000-0007", scriptPath: "/w.lua", scriptHash: "abc")
         try await journal.begin(run)
         var change = Self.change(run, key: "a", state: .accepted)
@@ -119,7 +119,7 @@ import Testing
     }
 
     @Test func runsAreFoundByIdOrUniquePrefixAndListedNewestFirst() async throws {
-        let journal = try Journal(path: Self.temporaryPath())
+        let journal = try SQLiteJournal(path: Self.temporaryPath())
         let older = RunEntry(id: "20261126-080000-aaaa", scriptPath: "/w.lua", scriptHash: "x", startedAt: Date(timeIntervalSince1970: 1_000))
         let newer = RunEntry(id: "20261127-080000-bbbb", scriptPath: "/w.lua", scriptHash: "x", startedAt: Date(timeIntervalSince1970: 2_000))
         let sibling = RunEntry(id: "20261127-080000-bbbc", scriptPath: "/w.lua", scriptHash: "x", startedAt: Date(timeIntervalSince1970: 1_500))
@@ -138,7 +138,7 @@ import Testing
     }
 
     @Test func scheduleJobsAreKeptPerFileAndName() async throws {
-        let journal = try Journal(path: Self.temporaryPath())
+        let journal = try SQLiteJournal(path: Self.temporaryPath())
         let record = JobRecord(
             name: "nightly", scheduledThrough: Date(timeIntervalSince1970: 1_700_000_000), lastRunID: "r1",
             lastExitCode: 3, lastSucceeded: false, consecutiveFailures: 2, paused: true)
@@ -174,7 +174,7 @@ import Testing
 /// The hand-written write path reads back exactly as GRDB's own decoding expects.
 @Suite struct ChangeStatementTests {
     @Test func fastWritesRoundTripThroughTheRecordDecoder() async throws {
-        let journal = try Journal(path: JournalTests.temporaryPath())
+        let journal = try SQLiteJournal(path: JournalTests.temporaryPath())
         let run = RunEntry(id: "20261127-130000-0001", scriptPath: "/w.lua", scriptHash: "abc")
         try await journal.begin(run)
         var change = ChangeEntry(
@@ -214,7 +214,7 @@ import Testing
             let path = JournalTests.temporaryPath()
             let opened = try await withThrowingTaskGroup(of: Bool.self) { group in
                 for _ in 0..<4 {
-                    group.addTask { (try? Journal(path: path)) != nil }
+                    group.addTask { (try? SQLiteJournal(path: path)) != nil }
                 }
                 return try await group.reduce(into: [Bool]()) { $0.append($1) }
             }

@@ -54,7 +54,7 @@ import Glibc
     @Test func aNewJournalItsWALAndSharedMemoryAreReadableByTheOwnerOnly() async throws {
         let directory = Self.temporaryDirectory() + "/state/cmo"
         let path = directory + "/journal.sqlite"
-        let journal = try Journal(path: path)
+        let journal = try SQLiteJournal(path: path)
         try await journal.sync()  // a write: the -wal and -shm files exist while the journal is open
         #expect(Self.mode(directory) == 0o700)
         #expect(Self.mode(path) == 0o600)
@@ -67,10 +67,10 @@ import Glibc
     @Test func anExistingJournalReadableByOthersIsLeftAsItIsAndWarnedAbout() throws {
         let directory = Self.temporaryDirectory()
         let path = directory + "/journal.sqlite"
-        _ = try Journal(path: path)
+        _ = try SQLiteJournal(path: path)
         chmod(path, 0o644)
         chmod(directory, 0o755)
-        let journal = try Journal(path: path)
+        let journal = try SQLiteJournal(path: path)
         #expect(Self.mode(path) == 0o644)
         #expect(
             journal.privacyWarnings(stateDirectory: false) == [

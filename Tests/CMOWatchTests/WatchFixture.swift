@@ -8,7 +8,7 @@ import Logging
 /// A journal written through the CMOJournal API, a schedule of two jobs, and the window serving them on a free
 /// port of 127.0.0.1.
 struct WatchFixture {
-    let journal: Journal
+    let journal: SQLiteJournal
     let server: WatchServer
     /// The failed run: a change that failed with HTML in its error, then a changed one.
     let failedRun: String
@@ -28,7 +28,7 @@ struct WatchFixture {
 
     /// Writes two finished runs of `nightly`, one of `hourly <b>` still going, and one by hand.
     static func make(ready: Bool = true, port: Int = 0) async throws -> WatchFixture {
-        let journal = try Journal(path: temporaryPath())
+        let journal = try SQLiteJournal(path: temporaryPath())
         let good = try await Self.run(
             journal, id: "20261201-020000-aaaa", job: "nightly", at: base, exit: 0,
             changes: [("P-1", .changed, nil), ("P-2", .changed, nil), ("P-3", .unchanged, nil)],
@@ -64,7 +64,7 @@ struct WatchFixture {
     }
 
     private static func run(
-        _ journal: Journal, id: String, job: String?, at start: Date, exit: Int32,
+        _ journal: SQLiteJournal, id: String, job: String?, at start: Date, exit: Int32,
         changes: [(String, ChangeState, String?)], api: RunAPICounts
     ) async throws -> String {
         try await journal.begin(RunEntry(id: id, scriptPath: "/ops/\(job ?? "manual").lua", scriptHash: "h", job: job, startedAt: start))

@@ -29,7 +29,7 @@ import Testing
             cmo.parallel(ids, function(id) return cmo.activate(id) end)
             """)
         let journalPath = directory + "/journal.sqlite"
-        let journal = try Journal(path: journalPath)
+        let journal = try SQLiteJournal(path: journalPath)
         let command = try CLI.start(
             ["run", "--journal", journalPath, "workflow.lua"], environment: simulator.environment, in: directory)
         var interrupted = false

@@ -47,7 +47,7 @@ import Glibc
         let directory = try CLI.workspace("print('first')")
         let journal = Self.journal(in: directory)
         #expect(try CLI.run(["run", "--no-api", "--journal", journal, "workflow.lua"], in: directory).status == 0)
-        let id = try #require(try Journal(path: journal).runs(limit: 1).first?.id)
+        let id = try #require(try SQLiteJournal(path: journal).runs(limit: 1).first?.id)
         try "print('second')".write(toFile: directory + "/workflow.lua", atomically: true, encoding: .utf8)
 
         let refused = try CLI.run(["run", "--journal", journal, "--resume", id])
@@ -60,7 +60,7 @@ import Glibc
         let forced = try CLI.run(["run", "--no-api", "--journal", journal, "--resume", id, "--force"])
         #expect(forced.status == 0)
         #expect(forced.stdout == "second\n")
-        let resumed = try #require(try Journal(path: journal).runs(limit: 1).first)
+        let resumed = try #require(try SQLiteJournal(path: journal).runs(limit: 1).first)
         #expect(resumed.resumedFrom == id && resumed.rootID == id)
     }
 
@@ -89,7 +89,7 @@ import Glibc
         let run = try CLI.run(["run", "--journal", journal, "workflow.lua"], environment: simulator.environment, in: directory)
         #expect(run.status == 3)
         #expect(run.stderr.contains(CLI.resumeHint))
-        let changes = try Journal(path: journal).changes(ofRun: try #require(try Journal(path: journal).runs(limit: 1).first?.id))
+        let changes = try SQLiteJournal(path: journal).changes(ofRun: try #require(try SQLiteJournal(path: journal).runs(limit: 1).first?.id))
         #expect(changes.count > 5)
         #expect(changes.contains { $0.state == .failed && $0.httpStatus == 404 && $0.correlationID != nil })
         let secret = try #require(simulator.environment["CMO_CLIENT_SECRET"])
@@ -100,7 +100,7 @@ import Glibc
             #expect(!text.contains("eyJ"), "no JWT (they start with eyJ) in \(file)")
             #expect(!text.contains("Bearer"))
         }
-        let shown = try CLI.run(["runs", "show", "--journal", journal, "--output", "table", try #require(try Journal(path: journal).runs(limit: 1).first?.id)])
+        let shown = try CLI.run(["runs", "show", "--journal", journal, "--output", "table", try #require(try SQLiteJournal(path: journal).runs(limit: 1).first?.id)])
         #expect(shown.stdout.contains("exit       3"))
         #expect(shown.stdout.contains("failed:\n  JASPER-0000 ? -> ACTIVE (failed): http 404: "))
     }
@@ -116,7 +116,7 @@ import Glibc
             cmo.parallel(ids, function(id) return cmo.activate(id) end, {concurrency = 8})
             """)
         let journalPath = Self.journal(in: directory)
-        let journal = try Journal(path: journalPath)
+        let journal = try SQLiteJournal(path: journalPath)
         let counter = try CLI.script("local n = 0 for _ in cmo.list{where = {status = 'INACTIVE'}} do n = n + 1 end print(n)")
         let inactive = Int(try CLI.run(["run", "--no-journal", counter], environment: simulator.environment).stdout
             .trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1

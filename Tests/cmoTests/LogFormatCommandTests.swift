@@ -28,7 +28,7 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout == "to stdout\n")
         let objects = try Self.objects(result.stderr)
-        let runID = try #require(try Journal(path: journal).runs(limit: 1).first?.id)
+        let runID = try #require(try SQLiteJournal(path: journal).runs(limit: 1).first?.id)
         let hello = try #require(objects.first { $0["message"] as? String == "hello" })
         #expect(hello["level"] as? String == "info")
         #expect(hello["label"] as? String == "cmo")

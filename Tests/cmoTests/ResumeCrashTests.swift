@@ -66,7 +66,7 @@ import Glibc
             fleet: 500, ["--latency-ms", "2", "--async-delay-ms", "400", "--in-error-rate", "0"])
         let directory = try CLI.workspace(Self.workflow, name: "activate.lua")
         let journalPath = directory + "/journal.sqlite"
-        let journal = try Journal(path: journalPath)
+        let journal = try SQLiteJournal(path: journalPath)
         var environment = simulator.environment
         environment["XDG_STATE_HOME"] = directory
 

@@ -43,7 +43,7 @@ import Glibc
             environment: simulator.environment, in: directory)
         try first.waitForOutput(containing: "ready\n")
         // The answers are journaled in the background: kill once all three are.
-        let opened = try Journal(path: journal)
+        let opened = try SQLiteJournal(path: journal)
         let running = try #require(try opened.runs(limit: 1).first)
         let deadline = Date().addingTimeInterval(30)
         while try opened.changeCounts(ofRun: running.id) != ["changed": 3], Date() < deadline { usleep(10_000) }

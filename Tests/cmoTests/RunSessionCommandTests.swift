@@ -18,7 +18,7 @@ import Testing
     /// The runs in the journal at `path` (none when the file was never created).
     static func runs(in path: String) throws -> [RunEntry] {
         guard FileManager.default.fileExists(atPath: path) else { return [] }
-        return try Journal(path: path).runs(limit: 100)
+        return try SQLiteJournal(path: path).runs(limit: 100)
     }
 
     enum Problem: String, CaseIterable {

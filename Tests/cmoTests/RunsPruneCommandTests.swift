@@ -8,7 +8,7 @@ import Testing
     @Test func prunesOldFinishedRunsAndCountsInADryRun() async throws {
         let directory = try CLI.workspace("print('x')")
         let path = directory + "/journal.sqlite"
-        let journal = try Journal(path: path)
+        let journal = try SQLiteJournal(path: path)
         let now = Date()
         for (id, days) in [("old-1", 40.0), ("old-2", 35), ("recent", 2)] {
             let run = RunEntry(id: id, scriptPath: directory + "/workflow.lua", scriptHash: "h", startedAt: now.addingTimeInterval(-days * 86_400))

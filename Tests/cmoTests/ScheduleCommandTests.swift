@@ -30,7 +30,7 @@ import Glibc
     /// at the top of this hour), starts `cmo schedule`, waits for the caught-up run to end, then sends SIGTERM.
     static func catchUp(job: String, in directory: String) async throws -> CaughtUp {
         let journalPath = directory + "/journal.sqlite"
-        let journal = try Journal(path: journalPath)
+        let journal = try SQLiteJournal(path: journalPath)
         let seeded = JobRecord(name: job, scheduledThrough: Date().addingTimeInterval(-3 * 3600))
         try await journal.saveScheduleJob(seeded, schedule: directory + "/jobs.toml")
         // The runs need an API configuration to start (their script calls none).
@@ -131,7 +131,7 @@ import Glibc
             pause_after_failures = 2
             """)
         let journalPath = directory + "/journal.sqlite"
-        try await Journal(path: journalPath).saveScheduleJob(
+        try await SQLiteJournal(path: journalPath).saveScheduleJob(
             JobRecord(name: "fragile", lastRunID: "r-9", lastExitCode: 3, consecutiveFailures: 2, paused: true),
             schedule: directory + "/jobs.toml")
         let paused = try CLI.run(["schedule", "status", "jobs.toml", "--journal", journalPath, "--output", "table"], in: directory)

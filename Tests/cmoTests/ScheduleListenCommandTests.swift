@@ -51,7 +51,7 @@ import Glibc
         #expect(byHand.status == 0, "\(byHand)")
         let stats = try #require(byHand.stderr.firstMatch(of: /api: (\d+) requests, (\d+) retries, (\d+) answered 429, (\d+) token fetches/))
         // Both jobs last dealt with hours ago: each catches up its last fire at once.
-        let journal = try Journal(path: journalPath)
+        let journal = try SQLiteJournal(path: journalPath)
         for name in ["activate", "broken"] {
             try await journal.saveScheduleJob(
                 JobRecord(name: name, scheduledThrough: Date().addingTimeInterval(-3 * 3600)), schedule: directory + "/jobs.toml")
@@ -87,7 +87,7 @@ import Glibc
         // A daemon holds a port (its jobs are new: nothing fires); a second one, with a fire to catch up, wants it.
         let first = try CLI.start(["schedule", "jobs.toml", "--journal", directory + "/a.sqlite", "--listen", "127.0.0.1:0"], in: directory)
         let port = try #require(URL(string: try Self.listeningURL(of: first))?.port)
-        let journal = try Journal(path: directory + "/b.sqlite")
+        let journal = try SQLiteJournal(path: directory + "/b.sqlite")
         try await journal.saveScheduleJob(
             JobRecord(name: "activate", scheduledThrough: Date().addingTimeInterval(-3 * 3600)), schedule: directory + "/jobs.toml")
         let second = try CLI.run(["schedule", "jobs.toml", "--journal", directory + "/b.sqlite", "--listen", "127.0.0.1:\(port)"], in: directory)
@@ -126,7 +126,7 @@ import Glibc
     /// `/metrics` through prometheus_client: the runs and changes of `cmo runs`, the API counters the runs recorded
     /// (the run by hand's equal to what its `--stats` printed).
     static func checkMetrics(
-        _ url: String, against runs: [[String: Any]], journal: Journal, statsRequests: Int, statsTokenFetches: Int
+        _ url: String, against runs: [[String: Any]], journal: SQLiteJournal, statsRequests: Int, statsTokenFetches: Int
     ) async throws {
         // /metrics, through prometheus_client: the runs and changes of `cmo runs`, the API counters of the runs.
         let metrics = try await PrometheusSamples.fetch(url)
@@ -169,7 +169,7 @@ import Glibc
     }
 
     /// Waits until the journal has `count` runs with an end.
-    static func waitForEndedRuns(_ count: Int, in journal: Journal) async throws {
+    static func waitForEndedRuns(_ count: Int, in journal: SQLiteJournal) async throws {
         let deadline = Date().addingTimeInterval(120)
         while Date() < deadline {
             if try journal.runs(limit: 100).filter({ $0.exitCode != nil }).count >= count { return }

@@ -29,7 +29,7 @@ import Glibc
             pause_after_failures = 1
             """.write(toFile: directory + "/jobs.toml", atomically: true, encoding: .utf8)
         let journalPath = directory + "/journal.sqlite"
-        let journal = try Journal(path: journalPath)
+        let journal = try SQLiteJournal(path: journalPath)
         // Last dealt with hours ago: the fire at the top of this hour is caught up at once.
         try await journal.saveScheduleJob(
             JobRecord(name: "long", scheduledThrough: Date().addingTimeInterval(-3 * 3600)), schedule: directory + "/jobs.toml")

@@ -9,21 +9,21 @@ import Synchronization
 /// run: the same script with the same inputs makes the same calls, so a resumed run finds each of its changes.
 public final class RunJournal: Sendable {
     /// The journal file.
-    public let journal: Journal
+    public let journal: any Journal
     /// This run's row, as written when it started.
     public let run: RunEntry
     private let prior: [String: ChangeEntry]
     private let occurrences = Mutex<[String: Int]>([:])
 
-    private init(journal: Journal, run: RunEntry, prior: [String: ChangeEntry]) {
+    private init(journal: any Journal, run: RunEntry, prior: [String: ChangeEntry]) {
         self.journal = journal
         self.run = run
         self.prior = prior
     }
 
     /// Writes `run`'s row and, when it resumes a chain, loads what the chain recorded.
-    public static func start(_ run: RunEntry, in journal: Journal) async throws(JournalError) -> RunJournal {
-        let prior = run.resumedFrom == nil ? [:] : try journal.latestChanges(rootID: run.rootID)
+    public static func start(_ run: RunEntry, in journal: any Journal) async throws(JournalError) -> RunJournal {
+        let prior = run.resumedFrom == nil ? [:] : try await journal.latestChanges(rootID: run.rootID)
         try await journal.begin(run)
         return RunJournal(journal: journal, run: run, prior: prior)
     }

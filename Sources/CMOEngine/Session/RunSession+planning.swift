@@ -13,10 +13,10 @@ extension RunSession {
     /// journal. Throws on the first problem, before a run row is written (a new run's journal file is not even
     /// opened until the rest is checked).
     func prepare() async throws(RunSessionError) -> Prepared {
-        var (plan, journal) = try makePlan()
+        var (plan, journal) = try await makePlan()
         let api = try configuration.api.resolve()
         for warning in api.warnings { console.report("cmo: \(warning)") }
-        if journal == nil, let opened = try openJournal() {
+        if journal == nil, let opened = try await openJournal() {
             journal = opened
             plan = plan.journaled(as: configuration.runID ?? RunEntry.makeID(), job: configuration.job)
         }
@@ -33,19 +33,19 @@ extension RunSession {
 
     /// What to run with its files checked, and for a resume the journal it was read from (a new run's journal is
     /// opened later).
-    private func makePlan() throws(RunSessionError) -> (RunPlan, Journal?) {
+    private func makePlan() async throws(RunSessionError) -> (RunPlan, (any Journal)?) {
         switch configuration.script {
         case .file(let script, let vars, let inputs, let dryRun):
             let plan = RunPlan.fresh(script, vars: vars, inputs: inputs, dryRun: dryRun)
             try plan.checkFiles()
             return (plan, nil)
         case .resume(let runID, let force):
-            guard let journal = try openJournal() else {
+            guard let journal = try await openJournal() else {
                 throw RunSessionError.resumeNeedsJournal
             }
             let prior: RunEntry
             do {
-                prior = try journal.run(runID)
+                prior = try await journal.run(runID)
             } catch {
                 throw RunSessionError.resume(error)
             }
@@ -57,10 +57,10 @@ extension RunSession {
         }
     }
 
-    private func openJournal() throws(RunSessionError) -> Journal? {
+    private func openJournal() async throws(RunSessionError) -> (any Journal)? {
         guard case .file(let path, let named) = configuration.journal else { return nil }
         do {
-            let journal = try Journal(path: path)
+            let journal = try SQLiteJournal(path: path)
             // A scheduled run (--job) leaves the warning to its daemon, which gave it once already.
             if configuration.job == nil {
                 for warning in journal.privacyWarnings(stateDirectory: !named) { console.report("cmo: \(warning)") }

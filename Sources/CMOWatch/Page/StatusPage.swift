@@ -5,7 +5,7 @@ import Foundation
 /// Builds the status pages' contexts from the journal and the daemon's job statuses, and renders them.
 struct StatusPage: Sendable {
     let templates: PageTemplates
-    let journal: Journal
+    let journal: any Journal
     let schedule: WatchedSchedule
     let configuration: WatchConfiguration
 
@@ -14,30 +14,30 @@ struct StatusPage: Sendable {
         let statuses = await schedule.statuses(now)
         let byName = Dictionary(statuses.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let jobs = schedule.jobs.map { job in jobRow(job, status: byName[job.name]) }
-        let runs = try journal.runs(limit: configuration.latestRuns)
+        let runs = try await journal.runs(limit: configuration.latestRuns)
         var rows: [[String: Any]] = []
         for run in runs {
-            let counts = run.exitCode == nil ? try journal.changeCounts(ofRun: run.id) : run.counts
+            let counts = run.exitCode == nil ? try await journal.changeCounts(ofRun: run.id) : run.counts
             rows.append(runRow(run, counts: counts))
         }
         return templates.render(
             "status",
             common(title: "cmo schedule", now: now).merging([
-                "file": schedule.file, "journal": journal.path, "jobs": jobs, "runs": rows,
+                "file": schedule.file, "journal": journal.location, "jobs": jobs, "runs": rows,
                 "hasRuns": !rows.isEmpty, "latest": configuration.latestRuns,
             ]) { $1 })
     }
 
     /// `/runs/{id}`: one run and its changes, failures first; nil when the journal has no such run.
-    func run(_ id: String, now: Date) throws(JournalError) -> String? {
+    func run(_ id: String, now: Date) async throws(JournalError) -> String? {
         let run: RunEntry
         do {
-            run = try journal.run(id)
+            run = try await journal.run(id)
         } catch where error.code == .unknownRun || error.code == .ambiguousRun {
             return nil
         }
-        let (changes, total) = try journal.changesFailuresFirst(ofRun: run.id, limit: configuration.runChanges)
-        let counts = run.exitCode == nil ? try journal.changeCounts(ofRun: run.id) : run.counts
+        let (changes, total) = try await journal.changesFailuresFirst(ofRun: run.id, limit: configuration.runChanges)
+        let counts = run.exitCode == nil ? try await journal.changeCounts(ofRun: run.id) : run.counts
         var context = common(title: "cmo run \(run.id)", now: now)
         context["run"] = runRow(run, counts: counts).merging([
             "script": run.scriptPath, "stopReason": run.stopReason ?? "", "hasStopReason": run.stopReason != nil,

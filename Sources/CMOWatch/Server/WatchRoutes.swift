@@ -7,7 +7,7 @@ import Prometheus
 
 /// The window's routes, all GET (``ReadOnlyMiddleware`` answers other methods with 405).
 struct WatchRoutes: Sendable {
-    let journal: Journal
+    let journal: any Journal
     let schedule: WatchedSchedule
     let readiness: Readiness
     let metrics: WatchMetrics
@@ -19,17 +19,17 @@ struct WatchRoutes: Sendable {
         let router = Router()
         router.add(middleware: ReadOnlyMiddleware())
         router.get("/healthz") { _, _ in Self.text(.ok, "ok\n") }
-        router.get("/readyz") { _, _ in readyz() }
+        router.get("/readyz") { _, _ in await readyz() }
         router.get("/metrics") { _, _ in await self.metricsResponse() }
         router.get("/") { _, _ in await overview() }
-        router.get("/runs/{id}") { _, context in runPage(context.parameters.get("id") ?? "") }
+        router.get("/runs/{id}") { _, context in await runPage(context.parameters.get("id") ?? "") }
         return router
     }
 
-    private func readyz() -> Response {
+    private func readyz() async -> Response {
         guard readiness.isReady else { return Self.text(.serviceUnavailable, "not ready: the schedule is not running\n") }
         do {
-            try journal.probe()
+            try await journal.probe()
         } catch {
             return Self.text(.serviceUnavailable, "not ready: \(error.message)\n")
         }
@@ -38,7 +38,7 @@ struct WatchRoutes: Sendable {
 
     private func metricsResponse() async -> Response {
         do {
-            try ledger.refresh()
+            try await ledger.refresh()
         } catch {
             logger.error("/metrics: cannot read the journal", metadata: ["error": "\(error)"])
             return Self.text(.serviceUnavailable, "cannot read the journal: \(error.message)\n")
@@ -61,9 +61,9 @@ struct WatchRoutes: Sendable {
         }
     }
 
-    private func runPage(_ id: String) -> Response {
+    private func runPage(_ id: String) async -> Response {
         do {
-            guard let html = try page.run(id, now: Date()) else {
+            guard let html = try await page.run(id, now: Date()) else {
                 return Self.html(.notFound, page.missing("No run \(id) in the journal.", now: Date()))
             }
             return Self.html(.ok, html)

@@ -37,7 +37,7 @@ public final class WatchServer: Sendable {
     ///
     /// - Throws: ``WatchError`` (`cannotListen`) when the address cannot be bound (taken, not local, no such host).
     public static func start(
-        _ configuration: WatchConfiguration, journal: Journal, schedule: WatchedSchedule, readiness: Readiness = Readiness(),
+        _ configuration: WatchConfiguration, journal: any Journal, schedule: WatchedSchedule, readiness: Readiness = Readiness(),
         logger: Logger
     ) async throws(WatchError) -> WatchServer {
         let templates: PageTemplates
@@ -49,7 +49,7 @@ public final class WatchServer: Sendable {
         let metrics = WatchMetrics()
         let ledger = RunLedger(journal: journal, metrics: metrics)
         do {
-            try ledger.refresh()
+            try await ledger.refresh()
         } catch {
             logger.error("cannot read the journal's runs for /metrics", metadata: ["error": "\(error)"])
         }

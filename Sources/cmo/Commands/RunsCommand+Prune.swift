@@ -37,7 +37,7 @@ extension RunsCommand {
         func run() async throws {
             let age = Duration(scheduleText: olderThan) ?? .zero
             let cut = Date().addingTimeInterval(-Double(age.components.seconds))
-            let opened = try journal.open()
+            let opened = try await journal.open()
             let result: JournalPruneResult
             do {
                 result = try await opened.prune(endedBefore: cut, dryRun: dryRun)

@@ -27,8 +27,8 @@ struct RunsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let limit = self.limit
-            let runs = try history.journal.read { journal throws(JournalError) in
-                try RunHistory(journal.runs(limit: limit), in: journal)
+            let runs = try await history.journal.read { journal async throws(JournalError) in
+                try await RunHistory(journal.runs(limit: limit), in: journal)
             }
             switch history.output.resolved {
             case .json:
@@ -56,9 +56,9 @@ struct RunsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let runID = self.runID
-            let (item, changes) = try history.journal.read { journal throws(JournalError) in
-                let run = try journal.run(runID)
-                return (try RunHistory([run], in: journal).items[0], try journal.changes(ofRun: run.id))
+            let (item, changes) = try await history.journal.read { journal async throws(JournalError) in
+                let run = try await journal.run(runID)
+                return (try await RunHistory([run], in: journal).items[0], try await journal.changes(ofRun: run.id))
             }
             let listed = all ? changes : changes.filter(RunHistoryFormat.isFailure)
             switch history.output.resolved {

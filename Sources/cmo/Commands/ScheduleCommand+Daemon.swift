@@ -34,11 +34,11 @@ extension ScheduleCommand {
             let file = try schedule.load()
             let jobs = file.jobs
             let opened =
-                try log.resolved == .json
+                try await log.resolved == .json
                 ? state.journal.open { logger.warning("\($0.hasPrefix("warning: ") ? String($0.dropFirst(9)) : $0)") }
                 : state.journal.open()
             let launcher = ScheduledRunLauncher(
-                executable: Self.executablePath, journalPath: opened.path, logFormat: log.resolved, logger: logger)
+                executable: Self.executablePath, journalPath: opened.location, logFormat: log.resolved, logger: logger)
             let daemon = ScheduleDaemon(
                 jobs: jobs, clock: SystemScheduleClock(), store: schedule.store(in: opened),
                 launcher: { job, fireTime in await launcher.launch(job, fireTime: fireTime) }, logger: logger)
@@ -59,7 +59,7 @@ extension ScheduleCommand {
                 }
             }
             logger.info(
-                "schedule started", metadata: ["file": "\(schedule.file)", "jobs": "\(jobs.count)", "journal": "\(opened.path)"])
+                "schedule started", metadata: ["file": "\(schedule.file)", "jobs": "\(jobs.count)", "journal": "\(opened.location)"])
             for job in jobs {
                 let next = job.nextFire(after: Date()).map { ScheduleText.time($0, in: job.timeZone) } ?? "never"
                 logger.info("job \(job.name): next run \(next)", metadata: ["cron": "\(job.cron)"])

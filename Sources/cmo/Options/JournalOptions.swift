@@ -15,9 +15,9 @@ struct JournalOptions: ParsableArguments {
 
     /// Opens the journal, or prints why it cannot and throws exit code 2; `warn` gets each privacy warning (stderr by
     /// default; the schedule daemon logs them, so that `--log-format json` stays JSON).
-    func open(warn: (String) -> Void = { FileOutput.standardError.write("cmo: \($0)\n") }) throws -> Journal {
+    func open(warn: (String) -> Void = { FileOutput.standardError.write("cmo: \($0)\n") }) async throws -> any Journal {
         do {
-            let journal = try Journal(path: resolvedPath)
+            let journal = try SQLiteJournal(path: resolvedPath)
             for warning in journal.privacyWarnings(stateDirectory: path == nil) { warn(warning) }
             return journal
         } catch {
@@ -26,10 +26,10 @@ struct JournalOptions: ParsableArguments {
     }
 
     /// Reads from the journal with `body`; a journal error (no such run, say) is printed and exits 2.
-    func read<T>(_ body: (Journal) throws(JournalError) -> T) throws -> T {
-        let journal = try open()
+    func read<T>(_ body: (any Journal) async throws(JournalError) -> T) async throws -> T {
+        let journal = try await open()
         do {
-            return try body(journal)
+            return try await body(journal)
         } catch {
             throw ErrorReport.usage(error.message)
         }

@@ -21,7 +21,7 @@ struct ScheduleFileArgument: ParsableArguments {
 
     /// The store of this file's jobs in `journal`, keyed by the file's absolute path (two files may have jobs of
     /// the same name).
-    func store(in journal: Journal) -> JournalScheduleStore {
+    func store(in journal: any Journal) -> JournalScheduleStore {
         JournalScheduleStore(journal: journal, schedule: URL(fileURLWithPath: file).standardizedFileURL.path)
     }
 }

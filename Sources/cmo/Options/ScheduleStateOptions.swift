@@ -8,7 +8,7 @@ struct ScheduleStateOptions: ParsableArguments {
     var journal: JournalOptions
 
     /// The store of the file's jobs in the journal.
-    func store() throws -> JournalScheduleStore {
-        schedule.store(in: try journal.open())
+    func store() async throws -> JournalScheduleStore {
+        schedule.store(in: try await journal.open())
     }
 }

@@ -22,7 +22,7 @@ struct WatchOptions: ParsableArguments {
     }
 
     /// Starts the window for `schedule` when `--listen` was given; an address it cannot listen on exits 2.
-    func start(journal: Journal, schedule: WatchedSchedule, logger: Logger) async throws -> WatchServer? {
+    func start(journal: any Journal, schedule: WatchedSchedule, logger: Logger) async throws -> WatchServer? {
         guard let listen else { return nil }
         do {
             let address = try ListenAddress(parsing: listen)

@@ -17,11 +17,11 @@ struct RunHistory {
     }
 
     /// `runs` with their counts and finishers from `journal`.
-    init(_ runs: [RunEntry], in journal: Journal) throws(JournalError) {
-        let finishers = try journal.finishers(of: runs)
+    init(_ runs: [RunEntry], in journal: any Journal) async throws(JournalError) {
+        let finishers = try await journal.finishers(of: runs)
         var items: [Item] = []
         for run in runs {
-            let counts = run.exitCode == nil ? try journal.changeCounts(ofRun: run.id) : run.counts
+            let counts = run.exitCode == nil ? try await journal.changeCounts(ofRun: run.id) : run.counts
             items.append(Item(run: run, counts: counts, resumedBy: finishers[run.id]))
         }
         self.items = items

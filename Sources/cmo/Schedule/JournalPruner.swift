@@ -8,7 +8,7 @@ struct JournalPruner: Sendable {
     private let task: Task<Void, Never>
 
     /// Starts pruning `journal`; nil when there is no retention.
-    static func start(journal: Journal, retention: Duration?, every interval: Duration = .seconds(86_400), logger: Logger)
+    static func start(journal: any Journal, retention: Duration?, every interval: Duration = .seconds(86_400), logger: Logger)
         -> JournalPruner?
     {
         guard let retention else { return nil }
@@ -24,7 +24,7 @@ struct JournalPruner: Sendable {
         task.cancel()
     }
 
-    private static func prune(_ journal: Journal, retention: Duration, logger: Logger) async {
+    private static func prune(_ journal: any Journal, retention: Duration, logger: Logger) async {
         let cut = Date().addingTimeInterval(-Double(retention.components.seconds))
         do {
             let result = try await journal.prune(endedBefore: cut)

@@ -10,10 +10,10 @@ import Logging
 actor NotificationRelay {
     private var decision: NotificationDecision
     private let sender: WebhookSender
-    private let journal: Journal
+    private let journal: any Journal
     private var reader: Task<Void, Never>?
 
-    private init(decision: NotificationDecision, sender: WebhookSender, journal: Journal) {
+    private init(decision: NotificationDecision, sender: WebhookSender, journal: any Journal) {
         self.decision = decision
         self.sender = sender
         self.journal = journal
@@ -23,7 +23,7 @@ actor NotificationRelay {
     /// tell which jobs were failing before this start (so their next success is a recovery); `journal` has each
     /// run's stop reason.
     static func start(
-        targets: [NotifyTarget], jobs: [ScheduledJob], store: any ScheduleStateStore, journal: Journal,
+        targets: [NotifyTarget], jobs: [ScheduledJob], store: any ScheduleStateStore, journal: any Journal,
         events: AsyncStream<ScheduleEvent>, logger: Logger
     ) async -> NotificationRelay? {
         guard !targets.isEmpty else { return nil }
@@ -48,14 +48,14 @@ actor NotificationRelay {
 
     private func read(_ events: AsyncStream<ScheduleEvent>) {
         reader = Task {
-            for await event in events { self.observe(event) }
+            for await event in events { await self.observe(event) }
         }
     }
 
-    private func observe(_ event: ScheduleEvent) {
+    private func observe(_ event: ScheduleEvent) async {
         for var notification in decision.observe(event, at: Date()) {
             if notification.event != .recovered, let runID = notification.runID {
-                notification.reason = try? journal.run(runID).stopReason
+                notification.reason = try? await journal.run(runID).stopReason
             }
             sender.send(notification)
         }

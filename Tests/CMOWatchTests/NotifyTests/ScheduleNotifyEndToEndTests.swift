@@ -54,7 +54,7 @@ import Glibc
             + job("recovering", script: "ok.lua") + job("slow", script: "slow.lua", extra: "timeout = 0.5")
         try schedule.write(toFile: directory + "/jobs.toml", atomically: true, encoding: .utf8)
         let journalPath = directory + "/journal.sqlite"
-        let journal = try Journal(path: journalPath)
+        let journal = try SQLiteJournal(path: journalPath)
         let missed = Date().addingTimeInterval(-3 * 3600)
         let file = directory + "/jobs.toml"
         try await journal.saveScheduleJob(JobRecord(name: "failing", scheduledThrough: missed), schedule: file)
@@ -95,7 +95,7 @@ import Glibc
             #expect(byEvent["slow/guard"]?["reason"] as? String == "stopped: timed out after 0.5 s")
             #expect((byEvent["failing/failed"]?["reason"] as? String)?.contains("fail.lua:1: boom") == true)
             #expect(byEvent["recovering/recovered"]?["consecutive_failures"] as? Int == 2)
-            let runs = try Journal(path: journalPath).runs(limit: 10)
+            let runs = try SQLiteJournal(path: journalPath).runs(limit: 10)
             #expect(byEvent["recovering/recovered"]?["run_id"] as? String == runs.first { $0.job == "recovering" }?.id)
             #expect(!runs.contains { $0.id == "old-run" }, "pruned at start (retention = 30d)")
             let slack = try #require(posts.first { $0.path == "/slack/SECRET-PATH" }?.json)

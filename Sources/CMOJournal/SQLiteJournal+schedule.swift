@@ -1,7 +1,7 @@
 import CMOSchedule
 import GRDB
 
-extension Journal {
+extension SQLiteJournal {
     /// What the daemon remembers of job `name` of the schedule file `schedule` (its absolute path), if anything.
     public func scheduleJob(schedule: String, name: String) throws(JournalError) -> JobRecord? {
         try read { db in

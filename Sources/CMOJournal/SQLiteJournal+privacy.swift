@@ -1,6 +1,6 @@
 import Foundation
 
-extension Journal {
+extension SQLiteJournal {
     /// What `cmo` warns about once, on standard error, when it opens this journal: the journal file, and with
     /// `stateDirectory` (the default location, not a `--journal PATH`, whose directory may well be shared) the
     /// directory holding it, when group or others may read them.

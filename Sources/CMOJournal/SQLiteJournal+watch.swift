@@ -3,7 +3,7 @@ import GRDB
 
 /// The reads behind `cmo schedule --listen`: runs by row for `/metrics`, a cheap probe for `/readyz`, and one
 /// run's changes with the failures first for the status page.
-extension Journal {
+extension SQLiteJournal {
     private static let tallyColumns = """
         rowid, id, job, started_at, ended_at, exit_code, counts, api_requests, api_retries, api_rate_limited,
         api_token_fetches

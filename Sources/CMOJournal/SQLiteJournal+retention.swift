@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 
-extension Journal {
+extension SQLiteJournal {
     /// Removes the runs that ended before `cut`, with their changes, in one transaction.
     ///
     /// The unit is a chain of resumed runs (one `root_id`): a resume reads its whole chain, so a chain goes whole or

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 
-extension Journal {
+extension SQLiteJournal {
     /// Writes a new change (usually its intent, before the request goes out) and returns it with its row id,
     /// once committed.
     public func insert(_ change: ChangeEntry) async throws(JournalError) -> ChangeEntry {
@@ -68,7 +68,7 @@ extension Journal {
     }
 }
 
-extension Journal {
+extension SQLiteJournal {
     /// How many changes of run `runID` are in `state`; with `async`, only those of (a)synchronous backends; with
     /// `answered`, only those whose request got (or did not get) an HTTP answer in this run.
     public func count(

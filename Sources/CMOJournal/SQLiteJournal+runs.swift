@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 
-extension Journal {
+extension SQLiteJournal {
     /// Records that `run` started.
     public func begin(_ run: RunEntry) async throws(JournalError) {
         try await write { db in
