@@ -256,7 +256,10 @@ let package = Package(
         ),
         .testTarget(
             name: "CMOJournalTests",
-            dependencies: ["CMOJournal", "CMOSchedule", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "CMOJournal", "CMOSchedule", "CMOTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

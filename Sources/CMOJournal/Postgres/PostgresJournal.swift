@@ -1,0 +1,133 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The PostgreSQL ``Journal``: one database shared by processes on several hosts (schedule replicas, workers,
+/// teams behind one tenant's rate limit), through postgres-nio's connection pool.
+///
+/// Every write is a transaction committed before its call returns (PostgreSQL's `synchronous_commit` decides its
+/// durability, `on` by default). Writes queued in background run in order on one task. A connection that breaks
+/// (the server restarted, a session terminated) is replaced by the pool; a write that failed on it is tried again
+/// on a fresh connection, once the server answers (see ``PostgresJournal/retrying(_:_:)``).
+public final class PostgresJournal: Sendable {
+    /// Where the journal is, without its password.
+    public let location: String
+    let client: PostgresClient
+    let logger: Logger
+    private let runner: Task<Void, Never>
+    let background: PostgresBackgroundWriter
+    /// How long a write keeps trying while the server is away (restarting, failing over).
+    let reconnectWindow: Duration
+
+    private init(location: PostgresLocation, client: PostgresClient, logger: Logger, reconnectWindow: Duration) {
+        self.location = location.redacted
+        self.client = client
+        self.logger = logger
+        self.reconnectWindow = reconnectWindow
+        runner = Task { await client.run() }
+        background = PostgresBackgroundWriter()
+    }
+
+    deinit {
+        runner.cancel()
+    }
+
+    /// Connects to `location` and migrates its schema to this build's version.
+    ///
+    /// - Parameters:
+    ///   - reconnectWindow: how long a statement keeps trying while the server does not answer (default 60 s).
+    public static func open(
+        _ location: PostgresLocation, logger: Logger = Logger(label: "cmo.journal"),
+        reconnectWindow: Duration = .seconds(60), maximumConnections: Int = 8
+    ) async throws(JournalError) -> PostgresJournal {
+        var configuration = PostgresClient.Configuration(
+            host: location.host, port: location.port, username: location.user, password: location.password,
+            database: location.database, tls: location.requiresTLS ? .require(.makeClientConfiguration()) : .disable)
+        configuration.options.maximumConnections = max(2, maximumConnections)
+        configuration.options.connectTimeout = .seconds(10)
+        let journal = PostgresJournal(
+            location: location, client: PostgresClient(configuration: configuration, backgroundLogger: logger),
+            logger: logger, reconnectWindow: reconnectWindow)
+        journal.background.start(journal)
+        do {
+            try await journal.migrate()
+        } catch {
+            throw JournalError(.unavailable, "cannot open the journal at \(location): \(describe(error))")
+        }
+        return journal
+    }
+
+    /// Stops the connection pool (after the background writes queued so far).
+    public func close() async {
+        try? await sync()
+        runner.cancel()
+    }
+
+    /// Runs `body` in a transaction, retried on a fresh connection while the server is away (a broken connection,
+    /// a restart, a terminated session) for at most ``reconnectWindow``; other errors are thrown at once. A
+    /// transaction either committed or did not: one whose COMMIT was sent but not answered may have committed, so a
+    /// body must be safe to run twice (ours insert with their own keys or `ON CONFLICT`).
+    func transaction<T: Sendable>(
+        _ what: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws(JournalError) -> T {
+        try await retrying(what) { [client, logger] in
+            try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+        }
+    }
+
+    /// Runs `body` (one statement or a transaction), retried while the server is away; see
+    /// ``transaction(_:_:)``.
+    func retrying<T: Sendable>(_ what: String, _ body: @Sendable () async throws -> T) async throws(JournalError) -> T {
+        let deadline = ContinuousClock.now + reconnectWindow
+        var pause = Duration.milliseconds(50)
+        while true {
+            do {
+                return try await body()
+            } catch let error as JournalError {
+                throw error
+            } catch {
+                guard Self.isConnectionLoss(error), ContinuousClock.now < deadline, !Task.isCancelled else {
+                    throw JournalError(.storage, "cannot \(what) in the journal at \(location): \(Self.describe(error))")
+                }
+                logger.debug("journal connection lost; trying again", metadata: ["error": "\(Self.describe(error))"])
+                try? await Task.sleep(for: pause)
+                pause = min(pause * 2, .seconds(1))
+            }
+        }
+    }
+
+    /// Whether `error` means the connection or the server went away (try again), not that the statement failed.
+    static func isConnectionLoss(_ error: any Error) -> Bool {
+        if let error = error as? PSQLError {
+            switch error.code {
+            case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown:
+                return true
+            case .server:
+                // admin_shutdown, crash_shutdown, cannot_connect_now, and the class 08 connection exceptions.
+                let state = error.serverInfo?[.sqlState] ?? ""
+                return ["57P01", "57P02", "57P03"].contains(state) || state.hasPrefix("08")
+            default:
+                return false
+            }
+        }
+        if let error = error as? PostgresTransactionError {
+            return error.closureError.map(isConnectionLoss) ?? error.beginError.map(isConnectionLoss) ?? error.commitError.map(isConnectionLoss) ?? false
+        }
+        return error is ChannelError || error is IOError
+    }
+
+    /// An error's text for messages: the server's message and SQLSTATE, never the query's values.
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? PSQLError {
+            if let message = error.serverInfo?[.message] {
+                return "\(message) (SQLSTATE \(error.serverInfo?[.sqlState] ?? "?"))"
+            }
+            return "\(error.code)"
+        }
+        if let error = error as? PostgresTransactionError {
+            if let inner = error.closureError ?? error.beginError ?? error.commitError { return describe(inner) }
+        }
+        if let error = error as? JournalError { return error.message }
+        return "\(error)"
+    }
+}

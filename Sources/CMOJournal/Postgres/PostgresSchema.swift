@@ -1,0 +1,110 @@
+/// The PostgreSQL journal's tables, as numbered migrations applied in order and recorded in `cmo_schema`. Add a
+/// migration for every change; never edit a shipped one.
+///
+/// The tables mirror the SQLite journal's (same names and meanings), with `timestamptz` times, a `seq` per run
+/// for watchers (SQLite's rowid), and two tables SQLite does not need: `schedule_fire`, one row per job and fire
+/// time (how replicas fire each job once), and `tenant_rate`, one GCRA bucket per tenant.
+enum PostgresSchema {
+    struct Migration: Sendable {
+        let version: Int
+        let name: String
+        let statements: [String]
+    }
+
+    static let migrations: [Migration] = [
+        Migration(
+            version: 1, name: "runs, changes, schedule jobs and fires, tenant rate buckets",
+            statements: [
+                """
+                CREATE TABLE run (
+                    seq bigserial UNIQUE NOT NULL,
+                    id text PRIMARY KEY,
+                    root_id text NOT NULL,
+                    resumed_from text,
+                    script_path text NOT NULL,
+                    script_hash text NOT NULL,
+                    vars text NOT NULL,
+                    inputs text NOT NULL,
+                    dry_run boolean NOT NULL,
+                    job text,
+                    started_at timestamptz NOT NULL,
+                    ended_at timestamptz,
+                    exit_code integer,
+                    stop_reason text,
+                    counts text NOT NULL,
+                    pid integer NOT NULL,
+                    api_requests integer,
+                    api_retries integer,
+                    api_rate_limited integer,
+                    api_token_fetches integer
+                )
+                """,
+                "CREATE INDEX run_root ON run (root_id)",
+                "CREATE INDEX run_started ON run (started_at)",
+                """
+                CREATE TABLE change (
+                    id bigserial PRIMARY KEY,
+                    run_id text NOT NULL REFERENCES run (id) ON DELETE CASCADE,
+                    root_id text NOT NULL,
+                    key text NOT NULL,
+                    product_id text NOT NULL,
+                    iccid text,
+                    ops text NOT NULL,
+                    from_status text,
+                    to_status text,
+                    async boolean NOT NULL,
+                    state text NOT NULL,
+                    intent_at timestamptz NOT NULL,
+                    sent_at timestamptz,
+                    http_status integer,
+                    monitor_id text,
+                    error text,
+                    correlation_id text,
+                    ended_at timestamptz
+                )
+                """,
+                "CREATE INDEX change_run ON change (run_id)",
+                "CREATE INDEX change_root ON change (root_id)",
+                "CREATE INDEX change_monitor ON change (monitor_id) WHERE monitor_id IS NOT NULL",
+                """
+                CREATE TABLE schedule_job (
+                    schedule text NOT NULL,
+                    name text NOT NULL,
+                    scheduled_through timestamptz,
+                    last_fire_at timestamptz,
+                    last_run_id text,
+                    last_exit_code integer,
+                    last_succeeded boolean,
+                    last_finished_at timestamptz,
+                    consecutive_failures integer NOT NULL DEFAULT 0,
+                    paused boolean NOT NULL DEFAULT false,
+                    definition_hash text,
+                    PRIMARY KEY (schedule, name)
+                )
+                """,
+                """
+                CREATE TABLE schedule_fire (
+                    schedule text NOT NULL,
+                    job text NOT NULL,
+                    fire_at timestamptz NOT NULL,
+                    decision text NOT NULL,
+                    run_id text,
+                    replica text NOT NULL,
+                    decided_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+                    heartbeat_at timestamptz,
+                    ended_at timestamptz,
+                    PRIMARY KEY (schedule, job, fire_at)
+                )
+                """,
+                """
+                CREATE TABLE tenant_rate (
+                    tenant text PRIMARY KEY,
+                    tat timestamptz NOT NULL DEFAULT clock_timestamp()
+                )
+                """,
+            ]),
+    ]
+
+    /// The newest schema version this build knows.
+    static var latestVersion: Int { migrations.last?.version ?? 0 }
+}
