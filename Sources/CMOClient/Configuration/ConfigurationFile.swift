@@ -17,6 +17,7 @@ import TOMLKit
 /// client_cert = "..." / client_key = "..." # mutual TLS (optional)
 /// proxy = "http://proxy.corp:3128"      # over HTTPS_PROXY/HTTP_PROXY (optional)
 /// no_proxy = "localhost,.corp"          # over NO_PROXY (optional)
+/// journal = "postgres://cmo@db:5432/cmo" # the journal, below --journal and CMO_JOURNAL (optional)
 /// ```
 struct ConfigurationFile: Decodable, Sendable {
     /// One profile: every key is optional.
@@ -42,6 +43,7 @@ struct ConfigurationFile: Decodable, Sendable {
         var proxy: String?
         var noProxy: String?
         var backendsFile: String?
+        var journal: String?
 
         enum CodingKeys: String, CodingKey {
             case apiURL = "api_url", tenant, authURL = "auth_url", realm, clientID = "client_id"
@@ -50,7 +52,7 @@ struct ConfigurationFile: Decodable, Sendable {
             case connectTimeout = "connect_timeout", requestTimeout = "request_timeout"
             case tokenRefreshSkew = "token_refresh_skew", maxRetryWait = "max_retry_wait"
             case caFile = "ca_file", clientCert = "client_cert", clientKey = "client_key", proxy, noProxy = "no_proxy"
-            case backendsFile = "backends_file"
+            case backendsFile = "backends_file", journal
         }
 
         init() {}
@@ -78,6 +80,7 @@ struct ConfigurationFile: Decodable, Sendable {
             proxy = try container.decodeIfPresent(String.self, forKey: .proxy)
             noProxy = try container.decodeIfPresent(String.self, forKey: .noProxy)
             backendsFile = try container.decodeIfPresent(String.self, forKey: .backendsFile)
+            journal = try container.decodeIfPresent(String.self, forKey: .journal)
         }
 
         /// TOML tells integers from floats; accept either where a number of seconds or a rate is meant.

@@ -1,4 +1,5 @@
 import CMOClient
+import CMOJournal
 import LuaKit
 
 extension RunSession {
@@ -24,6 +25,8 @@ extension RunSession {
             /// The SQLite journal at `path`; `named` when the user chose the file (`--journal PATH`), so the
             /// resume hint names it too.
             case file(String, named: Bool = false)
+            /// A PostgreSQL journal, shared with other processes and hosts.
+            case postgres(PostgresLocation)
         }
 
         /// What to run. Default: no default, it must be given.

@@ -58,7 +58,19 @@ extension RunSession {
     }
 
     private func openJournal() async throws(RunSessionError) -> (any Journal)? {
-        guard case .file(let path, let named) = configuration.journal else { return nil }
+        let path: String, named: Bool
+        switch configuration.journal {
+        case .none:
+            return nil
+        case .postgres(let location):
+            do {
+                return try await PostgresJournal.open(location, logger: logger)
+            } catch {
+                throw RunSessionError.journal(error, alternative: "choose another with --journal PATH|URL")
+            }
+        case .file(let file, let chosen):
+            (path, named) = (file, chosen)
+        }
         do {
             let journal = try SQLiteJournal(path: path)
             // A scheduled run (--job) leaves the warning to its daemon, which gave it once already.

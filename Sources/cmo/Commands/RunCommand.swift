@@ -175,7 +175,7 @@ struct RunCommand: AsyncParsableCommand {
             if log.resolved == .json { logger.notice("\(line)") } else { FileOutput.standardError.write("cmo: \(line)\n") }
         }
         let session = RunSession(
-            configuration: sessionConfiguration(api: api, runID: runID), logger: logger, console: console(logger))
+            configuration: try sessionConfiguration(api: api, runID: runID), logger: logger, console: console(logger))
         let signals = SignalForwarder { name, count in session.interrupt(by: name, count: count) }
         let code = await session.run()
         signals.cancel()
@@ -196,7 +196,13 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     /// The flags as the session's configuration.
-    func sessionConfiguration(api: APISource, runID: String? = nil) -> RunSession.Configuration {
+    func sessionConfiguration(api: APISource, runID: String? = nil) throws -> RunSession.Configuration {
+        let journalFile: RunSession.Configuration.JournalFile =
+            switch noJournal ? nil : try journal.choice() {
+            case nil: .none
+            case .sqlite(let path, let named)?: .file(path, named: named)
+            case .postgres(let location)?: .postgres(location)
+            }
         let script: RunSession.Configuration.Script =
             if let resume {
                 .resume(runID: resume, force: force)
@@ -204,7 +210,7 @@ struct RunCommand: AsyncParsableCommand {
                 .file(script ?? "", vars: Self.pairs(vars), inputs: Self.pairs(inputs), dryRun: dryRun)
             }
         return RunSession.Configuration(
-            script: script, api: api, journal: noJournal ? .none : .file(journal.resolvedPath, named: journal.path != nil),
+            script: script, api: api, journal: journalFile,
             runID: runID ?? self.runID, job: job, concurrency: concurrency, timeout: timeout,
             limits: LuaLimits(memoryLimit: maxMemory, instructionLimit: maxInstructions),
             modulePaths: [Stdlib.defaultPath()],
