@@ -25,12 +25,13 @@ struct JournalOptions: ParsableArguments {
 
     /// The journal chosen (a bad URL or configuration file is a usage error: exit 2).
     func choice(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Choice {
-        let given: String?
-        do {
-            given = try path ?? environment["CMO_JOURNAL"].flatMap { $0.isEmpty ? nil : $0 }
-                ?? Configuration.profileJournal(environment: environment)
-        } catch {
-            throw ErrorReport.usage(error.description)
+        var given = path ?? environment["CMO_JOURNAL"].flatMap { $0.isEmpty ? nil : $0 }
+        if given == nil {
+            do {
+                given = try Configuration.profileJournal(environment: environment)
+            } catch {
+                throw ErrorReport.usage(error.description)
+            }
         }
         guard let given else { return .sqlite(JournalLocation.defaultPath(environment: environment), named: false) }
         guard PostgresLocation.isURL(given) else { return .sqlite(given, named: true) }
