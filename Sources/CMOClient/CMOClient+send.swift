@@ -34,7 +34,11 @@ extension CMOClient {
                     logger.debug("401 from the API, refreshing the token", metadata: ["request": "\(request.label)"])
                     continue
                 }
-                if outcome.status == 429 { metrics.rateLimitedResponse() }
+                if outcome.status == 429 {
+                    metrics.rateLimitedResponse()
+                    // Every process sharing the pace holds back, not only this one.
+                    await configuration.sharedPace?.rateLimited(retryAfter: outcome.retryAfter)
+                }
                 lastResponse = outcome
                 failure = .status(outcome.status, retryAfter: outcome.retryAfter)
             case .transport(let transport):
@@ -90,7 +94,20 @@ extension CMOClient {
         }
     }
 
-    /// One attempt: a slot, a token, the exchange.
+    /// Waits for the turn the pace shared with other processes gives (`Configuration.sharedPace`), holding the
+    /// request's slot: the shared pace is the narrower limit, so the slot would wait anyway.
+    private func awaitTurn(of pace: any SharedRequestPace, for request: APIRequest) async throws(CMOError) {
+        do {
+            try await pace.awaitTurn()
+        } catch is CancellationError {
+            throw CMOError.cancelled("waiting for the tenant rate limit to send \(request.label)")
+        } catch {
+            throw CMOError(kind: .network, message: "cannot send \(request.label): tenant rate limit: \(error)")
+        }
+        if Task.isCancelled { throw CMOError.cancelled("waiting for the tenant rate limit to send \(request.label)") }
+    }
+
+    /// One attempt: a slot, a token, the shared pace (if any), the exchange.
     private func attempt(_ request: APIRequest) async throws(CMOError) -> AttemptResult {
         let backend = request.backend
         try await limiter.acquire(backend: backend, request: request.label)
@@ -98,6 +115,7 @@ extension CMOClient {
         // A task cancelled while it waited for a slot sends nothing.
         if Task.isCancelled { throw CMOError.cancelled("waiting to send \(request.label)") }
         let token = try await tokens.token()
+        if let pace = configuration.sharedPace { try await awaitTurn(of: pace, for: request) }
 
         let url = request.url(base: baseURL)
         var httpRequest = HTTPClientRequest(url: url)

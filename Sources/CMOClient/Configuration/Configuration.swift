@@ -35,6 +35,8 @@ public struct Configuration: Sendable {
     public var recorder: (any ExchangeRecorder)?
     /// Answers API requests instead of the network (`cmo run --replay`); nil: the network.
     public var responder: (any ExchangeResponder)?
+    /// A pace shared with other processes that every request awaits (`cmo run --tenant-rate-limit`); nil for none.
+    public var sharedPace: (any SharedRequestPace)?
 
     /// Creates a configuration; everything but the endpoint and credentials has a default.
     public init(
@@ -51,7 +53,8 @@ public struct Configuration: Sendable {
         proxy: Proxy = Proxy(),
         clock: any CMOClock = SystemClock(),
         recorder: (any ExchangeRecorder)? = nil,
-        responder: (any ExchangeResponder)? = nil
+        responder: (any ExchangeResponder)? = nil,
+        sharedPace: (any SharedRequestPace)? = nil
     ) {
         self.apiURL = apiURL
         self.tenant = tenant
@@ -67,6 +70,7 @@ public struct Configuration: Sendable {
         self.clock = clock
         self.recorder = recorder
         self.responder = responder
+        self.sharedPace = sharedPace
     }
 
     /// The URL prefix of every API path: `apiURL/tenant/`.
