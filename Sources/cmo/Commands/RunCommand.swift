@@ -112,6 +112,9 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup(title: "Connection")
     var connection: ConnectionOptions
 
+    @OptionGroup(title: "Tenant rate limit")
+    var tenantRate: TenantRateLimitOptions
+
     /// The pairs of repeated `--var KEY=VALUE` or `--input NAME=PATH` options, as a dictionary.
     static func pairs(_ list: [String]) -> [String: String] {
         var pairs: [String: String] = [:]
@@ -169,7 +172,9 @@ struct RunCommand: AsyncParsableCommand {
         }
         let (configuredAPI, simulator) = try await simulation.apiSource(
             connection: connection, noAPI: noAPI, logger: logger)
-        let (api, recorder) = try cassette.apply(to: configuredAPI)
+        let (recordedAPI, recorder) = try cassette.apply(to: configuredAPI)
+        let (api, bucketJournal) = try await tenantRate.apply(
+            to: recordedAPI, journal: noJournal ? nil : try journal.choice(), logger: logger)
         if let simulator {
             let line = "--sim: simulator with \(simulation.simFleet) products (seed \(simulation.simSeed)) at \(simulator.baseURL)"
             if log.resolved == .json { logger.notice("\(line)") } else { FileOutput.standardError.write("cmo: \(line)\n") }
@@ -179,6 +184,7 @@ struct RunCommand: AsyncParsableCommand {
         let signals = SignalForwarder { name, count in session.interrupt(by: name, count: count) }
         let code = await session.run()
         signals.cancel()
+        await bucketJournal?.close()
         try? await simulator?.shutdown()
         if !cassette.finish(recorder), code == .success { throw ExitCode(CMOExitCode.usage) }
         throw ExitCode(code)
