@@ -20,6 +20,13 @@ import Testing
         #expect(slots.map { $0 - received } == [.milliseconds(30), .milliseconds(80), .milliseconds(130), .milliseconds(180)])
     }
 
+    @Test func aProcessKeepsATenthOfASecondsWorthOfSlotsAtLeastFourAtMostSixtyFour() {
+        #expect(TenantRateBucket.defaultBatch(requestsPerSecond: 1) == 4)
+        #expect(TenantRateBucket.defaultBatch(requestsPerSecond: 20) == 4)
+        #expect(TenantRateBucket.defaultBatch(requestsPerSecond: 100) == 10)
+        #expect(TenantRateBucket.defaultBatch(requestsPerSecond: 100_000) == 64)
+    }
+
     // MARK: One process's share
 
     @Test func aLoneRequestReservesOneSlotAndManyReserveAFewAtATime() {

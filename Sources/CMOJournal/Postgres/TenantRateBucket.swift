@@ -31,17 +31,18 @@ public final class TenantRateBucket: Sendable {
     /// NOTHING`; a new row's `tat` is the server's now, so there is no burst).
     ///
     /// - Parameters:
-    ///   - maximumBatch: the most slots this process keeps that have not come yet (default 4): with several
-    ///     processes, each reserves ahead so that together they keep the whole rate; a killed process loses at most
-    ///     this many slots.
+    ///   - maximumBatch: the most slots this process keeps that have not come yet: with several processes, each
+    ///     reserves ahead so that together they keep the whole rate; a killed process loses at most this many
+    ///     slots. Default: a tenth of a second's worth, at least 4 and at most 64 (4 up to 40 requests/s).
     public static func open(
-        journal: PostgresJournal, key: String, requestsPerSecond: Double, maximumBatch: Int = 4
+        journal: PostgresJournal, key: String, requestsPerSecond: Double, maximumBatch: Int? = nil
     ) async throws(JournalError) -> TenantRateBucket {
         guard requestsPerSecond > 0, requestsPerSecond.isFinite else {
             throw JournalError(.storage, "a tenant rate limit must be a positive number of requests per second")
         }
         let bucket = TenantRateBucket(
-            journal: journal, key: key, requestsPerSecond: requestsPerSecond, maximumBatch: maximumBatch)
+            journal: journal, key: key, requestsPerSecond: requestsPerSecond,
+            maximumBatch: maximumBatch ?? Self.defaultBatch(requestsPerSecond: requestsPerSecond))
         try await bucket.insertRow()
         return bucket
     }
@@ -52,6 +53,11 @@ public final class TenantRateBucket: Sendable {
         self.requestsPerSecond = requestsPerSecond
         interval = .microseconds(Int64((1_000_000 / requestsPerSecond).rounded(.up)))
         state = Mutex(State(book: TenantSlotBook(maximumBatch: maximumBatch, interval: interval)))
+    }
+
+    /// A tenth of a second's worth of slots, at least 4 and at most 64.
+    static func defaultBatch(requestsPerSecond: Double) -> Int {
+        Int(min(64, max(4, (requestsPerSecond / 10).rounded(.down))))
     }
 
     /// Returns when this process may start its next request (at once when a slot it holds has come).
