@@ -1,4 +1,5 @@
 import CMOSimulator
+import Foundation
 import HTTPTypes
 import Synchronization
 import Testing
@@ -65,6 +66,31 @@ import Testing
             #expect(pace.turns == statistics.requests)
             #expect(pace.pushes.isEmpty)
         }
+    }
+
+    @Test func theTenantRateComesFromTheFlagOverTheProfileKey() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("cmo-tenant-\(UUID().uuidString).toml")
+        try """
+            [profiles.default]
+            api_url = "http://127.0.0.1:1/api"
+            tenant = "eos"
+            auth_url = "http://127.0.0.1:1/token"
+            client_id = "cmo-demo"
+            client_secret = "s"
+            tenant_rate_limit = 20
+            """.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let fromProfile = try Configuration.load(overrides: .init(configFile: file.path), environment: [:])
+        #expect(fromProfile.configuration.limits.tenantRequestsPerSecond == 20)
+        #expect(fromProfile.configuration.limits.requestsPerSecond == nil)
+        let fromFlag = try Configuration.load(
+            overrides: .init(configFile: file.path, tenantRequestsPerSecond: 5), environment: [:])
+        #expect(fromFlag.configuration.limits.tenantRequestsPerSecond == 5)
+        let error = try #require(throws: CMOError.self) {
+            try Configuration.load(overrides: .init(configFile: file.path, tenantRequestsPerSecond: 0), environment: [:])
+        }
+        #expect(error.kind == .configuration)
+        #expect(error.message.contains("tenant_rate_limit"))
     }
 
     @Test func a429IsToldToTheSharedPaceWithItsRetryAfter() async throws {

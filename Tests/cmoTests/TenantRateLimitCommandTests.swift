@@ -32,6 +32,19 @@ import Glibc
         #expect(zero.stderr.contains("--tenant-rate-limit must be a positive number of requests per second"))
     }
 
+    @Test func theProfilesTenantRateLimitNeedsAPostgreSQLJournalToo() throws {
+        let sim = try SimProcess(fleet: 5)
+        let config = try CLI.script(
+            "[profiles.default]\ntenant_rate_limit = 20\n", name: "config.toml")
+        let result = try CLI.run(
+            ["run", Self.script, "--config", config, "--journal", CLI.stateHome + "/tenant.sqlite"],
+            environment: sim.environment)
+        #expect(result.status == 2)
+        #expect(
+            result.stderr
+                == "error: the profile's tenant_rate_limit is shared through a PostgreSQL journal: give --journal postgres://USER@HOST/DB\n")
+    }
+
     /// Failure test 5 of issue 15: three processes, one client, `cmo sim --rate-limit 20` and
     /// `--tenant-rate-limit 20`; one process is killed (SIGKILL) a quarter of the way through its reads.
     @Test func threeProcessesKeepTheTenantsRateAndTheSurvivorsTakeAKilledOnesShare() throws {

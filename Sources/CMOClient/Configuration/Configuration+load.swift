@@ -116,6 +116,10 @@ extension Configuration {
         guard maxInFlight > 0 else { throw CMOError.invalidSetting("max_in_flight", "must be at least 1") }
         let rate = overrides.requestsPerSecond ?? profile.rateLimit
         if let rate, rate <= 0 { throw CMOError.invalidSetting("rate_limit", "must be above 0") }
+        let tenantRate = overrides.tenantRequestsPerSecond ?? profile.tenantRateLimit
+        if let tenantRate, !(tenantRate > 0 && tenantRate.isFinite) {
+            throw CMOError.invalidSetting("tenant_rate_limit", "must be above 0")
+        }
 
         var retry = RetryPolicy()
         let maxRetryWait: Double?
@@ -149,7 +153,7 @@ extension Configuration {
             ?? profile.backendsFile.map { expandTilde($0, environment: environment) }
         let configuration = Configuration(
             apiURL: apiURL, tenant: tenant, auth: auth, timeout: timeout, retry: retry,
-            limits: Limits(maxInFlight: maxInFlight, requestsPerSecond: rate),
+            limits: Limits(maxInFlight: maxInFlight, requestsPerSecond: rate, tenantRequestsPerSecond: tenantRate),
             httpDebug: overrides.httpDebug ?? false, backends: try backendsFile.map(loadBackends) ?? .standard,
             tls: tls, proxy: proxy
         )

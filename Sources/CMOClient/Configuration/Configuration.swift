@@ -146,10 +146,15 @@ extension Configuration {
         /// Requests started per second, spread evenly, for all backends together; `nil` for no limit. Each
         /// backend's own limit comes from `Configuration.backends` (1NCE: 10).
         public var requestsPerSecond: Double?
+        /// Requests started per second for every process of the tenant and client together
+        /// (`--tenant-rate-limit`, profile key `tenant_rate_limit`); `nil` for no such limit. The client does not
+        /// keep it itself: whoever builds the client supplies a ``Configuration/sharedPace`` that does.
+        public var tenantRequestsPerSecond: Double?
 
-        public init(maxInFlight: Int = 64, requestsPerSecond: Double? = nil) {
+        public init(maxInFlight: Int = 64, requestsPerSecond: Double? = nil, tenantRequestsPerSecond: Double? = nil) {
             self.maxInFlight = max(1, maxInFlight)
             self.requestsPerSecond = requestsPerSecond.flatMap { $0 > 0 ? $0 : nil }
+            self.tenantRequestsPerSecond = tenantRequestsPerSecond.flatMap { $0 > 0 ? $0 : nil }
         }
     }
 

@@ -11,6 +11,7 @@ import TOMLKit
 /// client_id = "my-app"
 /// client_secret_file = "~/.config/cmo/secret"
 /// rate_limit = 10                       # requests per second (optional)
+/// tenant_rate_limit = 20                # requests per second for every process of the tenant (optional)
 /// max_in_flight = 32                    # optional
 /// max_retry_wait = 60                   # seconds; a longer Retry-After fails the request (optional)
 /// ca_file = "~/.config/cmo/corp-root.pem"  # CAs trusted besides the system's (optional)
@@ -32,6 +33,7 @@ struct ConfigurationFile: Decodable, Sendable {
         var credentialStyle: String?
         var scope: String?
         var rateLimit: Double?
+        var tenantRateLimit: Double?
         var maxInFlight: Int?
         var connectTimeout: Double?
         var requestTimeout: Double?
@@ -48,7 +50,7 @@ struct ConfigurationFile: Decodable, Sendable {
         enum CodingKeys: String, CodingKey {
             case apiURL = "api_url", tenant, authURL = "auth_url", realm, clientID = "client_id"
             case clientSecret = "client_secret", clientSecretFile = "client_secret_file"
-            case credentialStyle = "credential_style", scope, rateLimit = "rate_limit", maxInFlight = "max_in_flight"
+            case credentialStyle = "credential_style", scope, rateLimit = "rate_limit", tenantRateLimit = "tenant_rate_limit", maxInFlight = "max_in_flight"
             case connectTimeout = "connect_timeout", requestTimeout = "request_timeout"
             case tokenRefreshSkew = "token_refresh_skew", maxRetryWait = "max_retry_wait"
             case caFile = "ca_file", clientCert = "client_cert", clientKey = "client_key", proxy, noProxy = "no_proxy"
@@ -69,6 +71,7 @@ struct ConfigurationFile: Decodable, Sendable {
             credentialStyle = try container.decodeIfPresent(String.self, forKey: .credentialStyle)
             scope = try container.decodeIfPresent(String.self, forKey: .scope)
             rateLimit = try Self.number(container, .rateLimit)
+            tenantRateLimit = try Self.number(container, .tenantRateLimit)
             maxInFlight = try container.decodeIfPresent(Int.self, forKey: .maxInFlight)
             connectTimeout = try Self.number(container, .connectTimeout)
             requestTimeout = try Self.number(container, .requestTimeout)

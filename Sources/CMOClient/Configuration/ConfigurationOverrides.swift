@@ -22,6 +22,8 @@ public struct ConfigurationOverrides: Sendable {
     public var requestsPerSecond: Double?
     /// Requests in flight at most.
     public var maxInFlight: Int?
+    /// Requests per second at most for every process of the tenant together (`--tenant-rate-limit`).
+    public var tenantRequestsPerSecond: Double?
     /// Log HTTP traffic (redacted) at debug level.
     public var httpDebug: Bool?
     /// The longest `Retry-After` waited out, in seconds (`--max-retry-wait`); a longer one fails the request.
@@ -45,7 +47,7 @@ public struct ConfigurationOverrides: Sendable {
         credentialStyle: Configuration.Auth.CredentialStyle? = nil, requestsPerSecond: Double? = nil,
         maxInFlight: Int? = nil, httpDebug: Bool? = nil, maxRetryWait: Double? = nil, caFile: String? = nil,
         clientCertificateFile: String? = nil, clientKeyFile: String? = nil, proxy: String? = nil,
-        noProxy: String? = nil, backendsFile: String? = nil
+        noProxy: String? = nil, backendsFile: String? = nil, tenantRequestsPerSecond: Double? = nil
     ) {
         self.apiURL = apiURL
         self.tenant = tenant
@@ -66,5 +68,6 @@ public struct ConfigurationOverrides: Sendable {
         self.proxy = proxy
         self.noProxy = noProxy
         self.backendsFile = backendsFile
+        self.tenantRequestsPerSecond = tenantRequestsPerSecond
     }
 }
