@@ -45,8 +45,12 @@ public final class PostgresJournal: Sendable {
             database: location.database, tls: location.requiresTLS ? .require(.makeClientConfiguration()) : .disable)
         configuration.options.maximumConnections = max(2, maximumConnections)
         configuration.options.connectTimeout = .seconds(10)
+        // The pool's own messages (each failed connection attempt while the server restarts) stay below warnings;
+        // ``retrying(_:_:)`` says once that the journal's server went away and once that it is back.
+        var poolLogger = logger
+        poolLogger.logLevel = max(logger.logLevel, .error)
         let journal = PostgresJournal(
-            location: location, client: PostgresClient(configuration: configuration, backgroundLogger: logger),
+            location: location, client: PostgresClient(configuration: configuration, backgroundLogger: poolLogger),
             logger: logger, reconnectWindow: reconnectWindow)
         journal.background.start(journal)
         do {
@@ -80,16 +84,24 @@ public final class PostgresJournal: Sendable {
     func retrying<T: Sendable>(_ what: String, _ body: @Sendable () async throws -> T) async throws(JournalError) -> T {
         let deadline = ContinuousClock.now + reconnectWindow
         var pause = Duration.milliseconds(50)
+        var lost = false
         while true {
             do {
-                return try await body()
+                let value = try await body()
+                if lost { logger.warning("the journal's database answers again", metadata: ["journal": "\(location)"]) }
+                return value
             } catch let error as JournalError {
                 throw error
             } catch {
                 guard Self.isConnectionLoss(error), ContinuousClock.now < deadline, !Task.isCancelled else {
                     throw JournalError(.storage, "cannot \(what) in the journal at \(location): \(Self.describe(error))")
                 }
-                logger.debug("journal connection lost; trying again", metadata: ["error": "\(Self.describe(error))"])
+                if !lost {
+                    logger.warning(
+                        "the journal's database went away; trying again",
+                        metadata: ["journal": "\(location)", "error": "\(Self.describe(error))"])
+                    lost = true
+                }
                 try? await Task.sleep(for: pause)
                 pause = min(pause * 2, .seconds(1))
             }

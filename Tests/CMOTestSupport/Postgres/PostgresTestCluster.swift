@@ -1,6 +1,10 @@
 import Foundation
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A throwaway PostgreSQL cluster made by `scripts/pg-cluster` (initdb into a temporary directory, as the
 /// `postgres` user when the tests run as root, pg_ctl on a free loopback port). A missing server is an error: the
 /// test fails, it never skips.
@@ -41,8 +45,15 @@ package final class PostgresTestCluster: Sendable {
         }
     }
 
+    /// At exit: `scripts/pg-cluster stop`.
     private static func stopStartedHere() {
-        if let directory = startedHere.withLock({ $0 }) { _ = try? script(["stop", directory]) }
+        guard let directory = startedHere.withLock({ $0 }) else { return }
+        _ = try? collect([scriptURL.path, "stop", directory], environment: [:], describing: "scripts/pg-cluster stop")
+    }
+
+    private static var scriptURL: URL {
+        let packageRoot = (0..<4).reduce(URL(fileURLWithPath: #filePath)) { url, _ in url.deletingLastPathComponent() }
+        return packageRoot.appendingPathComponent("scripts/pg-cluster")
     }
 
     /// Starts a private cluster; ``stop()`` ends it.
@@ -79,14 +90,13 @@ package final class PostgresTestCluster: Sendable {
         guard FileManager.default.isExecutableFile(atPath: psql) else {
             throw ToolProcess.Failure(description: "\(psql) is missing (scripts/test installs postgresql)")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: psql)
-        process.arguments = [
-            "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", url.host ?? "127.0.0.1", "-p", "\(url.port ?? 5432)",
+        let arguments = [
+            psql, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", url.host ?? "127.0.0.1", "-p", "\(url.port ?? 5432)",
             "-U", url.user ?? "cmo", "-d", database, "-c", sql,
         ]
-        process.environment = ProcessInfo.processInfo.environment.merging(["PGPASSWORD": password]) { _, new in new }
-        return try Self.collect(process, describing: "psql -c \(sql)")
+        var environment = ProcessInfo.processInfo.environment
+        environment["PGPASSWORD"] = password
+        return try Self.collect(arguments, environment: environment, describing: "psql -c \(sql)")
     }
 
     /// `pg_ctl restart -m immediate`: the server crashes and recovers; every session is cut.
@@ -109,30 +119,43 @@ package final class PostgresTestCluster: Sendable {
     }
 
     private static func script(_ arguments: [String]) throws -> String {
-        let packageRoot = (0..<4).reduce(URL(fileURLWithPath: #filePath)) { url, _ in url.deletingLastPathComponent() }
-        let process = Process()
-        process.executableURL = packageRoot.appendingPathComponent("scripts/pg-cluster")
-        process.arguments = arguments
-        return try collect(process, describing: "scripts/pg-cluster \(arguments.joined(separator: " "))")
+        try collect(
+            [scriptURL.path] + arguments, environment: ProcessInfo.processInfo.environment,
+            describing: "scripts/pg-cluster \(arguments.joined(separator: " "))")
     }
 
-    /// Runs `process` to its end; its standard output, or an error with its standard error (kept in a file, so
-    /// that neither pipe can fill up while the other is read).
-    private static func collect(_ process: Process, describing command: String) throws -> String {
-        let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("cmo-pg-\(UUID().uuidString).err")
-        FileManager.default.createFile(atPath: errorFile.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: errorFile) }
-        let output = Pipe()
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = output
-        process.standardError = try FileHandle(forWritingTo: errorFile)
-        try process.run()
-        let printed = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let stderr = (try? String(contentsOf: errorFile, encoding: .utf8)) ?? ""
-            throw ToolProcess.Failure(description: "\(command) failed (\(process.terminationStatus)): \(stderr)")
+    /// Runs `arguments` to its end; its standard output, or an error with its standard error.
+    ///
+    /// posix_spawn and waitpid, not Foundation's `Process`: its reaping was seen to miss a child here, and the test
+    /// waited forever on a zombie. Both outputs go to files, not pipes: the server `pg_ctl` starts outlives the
+    /// script and would hold a pipe's write end open.
+    private static func collect(
+        _ arguments: [String], environment: [String: String], describing command: String
+    ) throws -> String {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("cmo-pg-\(UUID().uuidString)")
+        let outputFile = base.appendingPathExtension("out").path, errorFile = base.appendingPathExtension("err").path
+        defer { for file in [outputFile, errorFile] { unlink(file) } }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputFile, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, errorFile, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        let argv = arguments.map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, arguments[0], &actions, nil, argv, envp)
+        guard spawned == 0 else {
+            throw ToolProcess.Failure(description: "\(arguments[0]) cannot start: \(String(cString: strerror(spawned)))")
         }
-        return String(decoding: printed, as: UTF8.self)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let exited = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        guard exited == 0 else {
+            let stderr = (try? String(contentsOfFile: errorFile, encoding: .utf8)) ?? ""
+            throw ToolProcess.Failure(description: "\(command) failed (\(exited)): \(stderr)")
+        }
+        return (try? String(contentsOfFile: outputFile, encoding: .utf8)) ?? ""
     }
 }
