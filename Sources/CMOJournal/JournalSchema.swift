@@ -70,6 +70,25 @@ enum JournalSchema {
                 table.add(column: "api_token_fetches", .integer)
             }
         }
+        migrator.registerMigration("v3: schedule replicas' fires") { db in
+            // One row per job and fire time: how daemons sharing the journal fire each job once (see
+            // SQLiteJournal+fires.swift); and each job's definition hash.
+            try db.alter(table: ScheduleJobEntry.databaseTableName) { table in
+                table.add(column: "definition_hash", .text)
+            }
+            try db.create(table: "schedule_fire") { table in
+                table.column("schedule", .text).notNull()
+                table.column("job", .text).notNull()
+                table.column("fire_at", .datetime).notNull()
+                table.column("decision", .text).notNull()
+                table.column("run_id", .text)
+                table.column("replica", .text).notNull()
+                table.column("decided_at", .datetime).notNull()
+                table.column("heartbeat_at", .datetime)
+                table.column("ended_at", .datetime)
+                table.primaryKey(["schedule", "job", "fire_at"])
+            }
+        }
         return migrator
     }
 }

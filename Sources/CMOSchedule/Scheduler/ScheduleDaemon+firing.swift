@@ -5,6 +5,7 @@ extension ScheduleDaemon {
     /// Loads every job's record and applies the catch-up rule.
     func startUp() async {
         let now = clock.now()
+        if shared { await registerDefinitions() }
         for job in jobs {
             let log = jobLogger(job.name)
             var stored: JobRecord?
@@ -82,6 +83,10 @@ extension ScheduleDaemon {
 
     /// Applies the overlap rule to one due fire and launches, queues or skips it.
     func fire(_ job: ScheduledJob, at fireTime: Date, catchUp: Bool, handledThrough: Date) async {
+        if shared {
+            await fireShared(job, at: fireTime, catchUp: catchUp, handledThrough: handledThrough)
+            return
+        }
         guard var state = states[job.name] else { return }
         let action = state.fireDue(at: fireTime)
         states[job.name] = state
@@ -92,7 +97,7 @@ extension ScheduleDaemon {
         switch action {
         case .start:
             records[job.name]?.lastFireTime = fireTime
-            launch(job, fireTime: fireTime)
+            launch(FireLaunch(job: job, fireTime: fireTime))
             log.info("starting run", metadata: ["fire_time": "\(fireTime)", "catch_up": "\(catchUp)"])
             await persist(job.name)
             emit(.started(job: job.name, fireTime: fireTime, catchUp: catchUp))
@@ -108,15 +113,16 @@ extension ScheduleDaemon {
     }
 
     /// Starts the launcher for one fire in its own task, tracked until it finishes.
-    func launch(_ job: ScheduledJob, fireTime: Date) {
+    func launch(_ run: FireLaunch) {
         let token = nextRunToken
         nextRunToken += 1
         let launcher = self.launcher
         inFlight[token] = Task {
-            let outcome = await launcher(job, fireTime)
-            await self.runFinished(job, fireTime: fireTime, token: token, outcome: outcome)
+            let outcome = await launcher(run)
+            await self.runFinished(run.job, fireTime: run.fireTime, token: token, outcome: outcome)
         }
-        inFlightJobs[token] = job.name
+        inFlightJobs[token] = run.job.name
+        inFlightFires[token] = run.fireTime
     }
 
     /// Records a finished run and carries out the state machine's follow-up (queued fire, pause).
@@ -126,6 +132,11 @@ extension ScheduleDaemon {
         defer {
             inFlight[token] = nil
             inFlightJobs[token] = nil
+            inFlightFires[token] = nil
+        }
+        if shared {
+            await runFinishedShared(job, fireTime: fireTime, outcome: outcome)
+            return
         }
         guard var state = states[job.name] else { return }
         let end = runEnd(of: outcome)
@@ -151,7 +162,7 @@ extension ScheduleDaemon {
         }
         if case .startQueued(let queuedFire) = action {
             records[job.name]?.lastFireTime = queuedFire
-            launch(job, fireTime: queuedFire)
+            launch(FireLaunch(job: job, fireTime: queuedFire))
             log.info("starting queued run", metadata: ["fire_time": "\(queuedFire)"])
         }
         if case .pause(let failures, let dropped) = action {
@@ -193,6 +204,13 @@ extension ScheduleDaemon {
     /// Persists and announces a resume, and plans the job's next fire.
     func markResumed(_ job: ScheduledJob) async {
         let now = clock.now()
+        if shared {
+            do {
+                try await store.resume(job: job.name)
+            } catch {
+                jobLogger(job.name).error("could not save schedule state", metadata: ["error": "\(error)"])
+            }
+        }
         records[job.name]?.paused = false
         records[job.name]?.consecutiveFailures = 0
         records[job.name]?.scheduledThrough = now

@@ -20,22 +20,45 @@ public actor ScheduleDaemon {
         /// How many unread ``ScheduleEvent``s ``ScheduleDaemon/events`` keeps (the newest).
         public var eventBufferSize: Int
 
-        public init(pausedRecheckInterval: Duration? = .seconds(60), eventBufferSize: Int = 1_024) {
+        /// This daemon's name among replicas sharing a store (recorded on the fires it claims).
+        public var replica: String
+        /// With a store that shares fires: how often this replica proves it is alive for the fires it runs, and
+        /// looks for fires of dead replicas to take over (real time: staleness is judged by the store's clock).
+        public var heartbeatInterval: Duration
+        /// A started fire whose heartbeat is older than this is taken over and resumed by another replica.
+        public var staleAfter: Duration
+
+        public init(
+            pausedRecheckInterval: Duration? = .seconds(60), eventBufferSize: Int = 1_024,
+            replica: String = Configuration.defaultReplicaName, heartbeatInterval: Duration = .seconds(5),
+            staleAfter: Duration = .seconds(30)
+        ) {
             self.pausedRecheckInterval = pausedRecheckInterval
             self.eventBufferSize = eventBufferSize
+            self.replica = replica
+            self.heartbeatInterval = heartbeatInterval
+            self.staleAfter = staleAfter
+        }
+
+        /// `HOST:PID`.
+        public static var defaultReplicaName: String {
+            "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
         }
     }
 
     /// Runs one fire of a job and reports how it went. Cancellation means "stop now" (shutdown
     /// grace expired); the launcher should still return an outcome.
     public typealias Launcher = @Sendable (_ job: ScheduledJob, _ fireTime: Date) async -> JobRunOutcome
+    /// Runs one fire as ``FireLaunch`` describes it (a run id chosen by the shared store, a resume of a dead
+    /// replica's run); see ``Launcher``.
+    public typealias FireLauncher = @Sendable (FireLaunch) async -> JobRunOutcome
 
     enum Phase { case idle, running, stopping, stopped }
 
     let jobs: [ScheduledJob]
     let clock: any ScheduleClock
     let store: any ScheduleStateStore
-    let launcher: Launcher
+    let launcher: FireLauncher
     let logger: Logger
     let configuration: Configuration
 
@@ -49,6 +72,12 @@ public actor ScheduleDaemon {
     var nextFires: [String: Date] = [:]
     var inFlight: [Int: Task<Void, Never>] = [:]
     var inFlightJobs: [Int: String] = [:]
+    var inFlightFires: [Int: Date] = [:]
+    /// Whether the store shares fires with other replicas (``ScheduleStateStore/sharesFires``).
+    let shared: Bool
+    /// Each job's definition hash, by name (shared stores only).
+    var definitionHashes: [String: String] = [:]
+    var replicaTask: Task<Void, Never>?
     var nextRunToken = 0
     var sleepTask: Task<Void, any Error>?
     var shutdownGrace: Duration?
@@ -68,7 +97,23 @@ public actor ScheduleDaemon {
         logger: Logger,
         configuration: Configuration = Configuration()
     ) {
+        self.init(
+            jobs: jobs, clock: clock, store: store, fireLauncher: { await launcher($0.job, $0.fireTime) }, logger: logger,
+            configuration: configuration)
+    }
+
+    /// As ``init(jobs:clock:store:launcher:logger:configuration:)``, with a launcher that is told the run id and
+    /// what it resumes (schedule replicas).
+    public init(
+        jobs: [ScheduledJob],
+        clock: any ScheduleClock,
+        store: any ScheduleStateStore,
+        fireLauncher launcher: @escaping FireLauncher,
+        logger: Logger,
+        configuration: Configuration = Configuration()
+    ) {
         self.jobs = jobs
+        self.shared = store.sharesFires
         self.clock = clock
         self.store = store
         self.launcher = launcher
@@ -81,6 +126,7 @@ public actor ScheduleDaemon {
         for job in jobs {
             states[job.name] = JobScheduleState(overlap: job.overlap, pauseAfterFailures: job.pauseAfterFailures)
             records[job.name] = JobRecord(name: job.name)
+            if shared { definitionHashes[job.name] = store.definitionHash(of: job) }
         }
     }
 
@@ -91,6 +137,7 @@ public actor ScheduleDaemon {
         phase = .running
         logger.info("scheduler starting", metadata: ["jobs": "\(jobs.count)"])
         await startUp()
+        if shared { startReplicaLoop() }
         while phase == .running {
             if Task.isCancelled {
                 beginStopping(grace: .zero)
@@ -116,6 +163,7 @@ public actor ScheduleDaemon {
             await processDueFires()
         }
         await drain()
+        replicaTask?.cancel()
     }
 
     /// Stops firing new runs and waits for in-flight runs to finish; after `grace` (if given) the
@@ -188,6 +236,10 @@ public actor ScheduleDaemon {
 
     func persist(_ name: String) async {
         guard let record = records[name] else { return }
+        if shared {
+            await persistShared(record)
+            return
+        }
         do {
             try await store.save(record)
         } catch {

@@ -21,11 +21,32 @@ extension ScheduleCommand {
         @Option(help: "On SIGTERM, wait at most this many seconds for runs in flight, then stop them (default: wait).")
         var grace: Double?
 
+        @Option(help: "This daemon's name among replicas sharing the journal (default: HOST:PID).")
+        var replica: String?
+
+        @Option(help: "With replicas: how often this one proves it is alive while its runs go on, in seconds.")
+        var heartbeat: Double = 5
+
+        @Option(help: "With replicas: take over and resume a run whose replica has not proved alive for this many seconds.")
+        var takeoverAfter: Double = 30
+
         @Flag(help: "Log at debug level.")
         var verbose = false
 
         func validate() throws {
             if let grace, !(grace >= 0) { throw ValidationError("--grace must be 0 or more seconds") }
+            guard heartbeat > 0, heartbeat.isFinite else { throw ValidationError("--heartbeat must be a positive number of seconds") }
+            guard takeoverAfter > heartbeat, takeoverAfter.isFinite else {
+                throw ValidationError("--takeover-after must be longer than --heartbeat")
+            }
+            if let replica, replica.isEmpty { throw ValidationError("--replica must not be empty") }
+        }
+
+        /// The daemon's tuning from the replica flags.
+        var configuration: ScheduleDaemon.Configuration {
+            ScheduleDaemon.Configuration(
+                replica: replica ?? ScheduleDaemon.Configuration.defaultReplicaName,
+                heartbeatInterval: .milliseconds(Int64(heartbeat * 1000)), staleAfter: .milliseconds(Int64(takeoverAfter * 1000)))
         }
 
         func run() async throws {
@@ -37,11 +58,15 @@ extension ScheduleCommand {
                 try await log.resolved == .json
                 ? state.journal.open { logger.warning("\($0.hasPrefix("warning: ") ? String($0.dropFirst(9)) : $0)") }
                 : state.journal.open()
-            let launcher = ScheduledRunLauncher(
+            var launcher = ScheduledRunLauncher(
                 executable: Self.executablePath, journalPath: opened.location, logFormat: log.resolved, logger: logger)
+            // The child gets the URL without the password (its command line is visible to every user), and the
+            // password in its environment.
+            if case .postgres(let location) = try state.journal.choice() { launcher.journalPassword = location.password }
             let daemon = ScheduleDaemon(
                 jobs: jobs, clock: SystemScheduleClock(), store: schedule.store(in: opened),
-                launcher: { job, fireTime in await launcher.launch(job, fireTime: fireTime) }, logger: logger)
+                fireLauncher: { [launcher] fire in await launcher.launch(fire) }, logger: logger,
+                configuration: configuration)
             // The window (--listen): bound before any job fires, so a taken port exits 2 with nothing started.
             let window = try await watch.start(
                 journal: opened, schedule: WatchedSchedule(file: schedule.file, jobs: jobs, daemon: daemon), logger: logger)
@@ -59,7 +84,11 @@ extension ScheduleCommand {
                 }
             }
             logger.info(
-                "schedule started", metadata: ["file": "\(schedule.file)", "jobs": "\(jobs.count)", "journal": "\(opened.location)"])
+                "schedule started",
+                metadata: [
+                    "file": "\(schedule.file)", "jobs": "\(jobs.count)", "journal": "\(opened.location)",
+                    "replica": "\(configuration.replica)",
+                ])
             for job in jobs {
                 let next = job.nextFire(after: Date()).map { ScheduleText.time($0, in: job.timeZone) } ?? "never"
                 logger.info("job \(job.name): next run \(next)", metadata: ["cron": "\(job.cron)"])

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CMOJournal
 
 /// A schedule file and the journal that keeps its jobs' state: `cmo schedule FILE`, `status` and `resume`.
 struct ScheduleStateOptions: ParsableArguments {

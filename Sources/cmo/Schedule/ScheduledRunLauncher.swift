@@ -10,24 +10,34 @@ import Glibc
 
 /// Starts each scheduled run as a child `cmo run` process: a normal journaled run with its own id (given to it
 /// with `--run-id`), its own report, and the daemon's environment and connection settings. A crash or a memory
-/// blow-up of a script ends that run, not the daemon.
+/// blow-up of a script ends that run, not the daemon; the daemon's death (even SIGKILL) ends its runs
+/// (``DaemonChildSpawner``), so that another replica can resume them.
 struct ScheduledRunLauncher: Sendable {
     /// This program, to start `cmo run` with.
     let executable: String
-    /// The journal the runs write to (the daemon's).
+    /// The journal the runs write to (the daemon's): a SQLite path, or a PostgreSQL URL without its password.
     let journalPath: String
+    /// The journal's password, given to the child as `PGPASSWORD` (never on its command line).
+    var journalPassword: String?
     /// The daemon's log format, which its runs log in too.
     var logFormat: LogFormat = .text
     let logger: Logger
 
-    /// The arguments of `cmo run` for `job`, as run `runID`.
-    static func arguments(for job: ScheduledJob, runID: String, journalPath: String, logFormat: LogFormat = .text) -> [String] {
-        var arguments = ["run", job.script.path, "--journal", journalPath, "--run-id", runID, "--job", job.name]
+    /// The arguments of `cmo run` for `job`, as run `runID` (resuming run `resuming`, when given: the script, vars,
+    /// inputs and dry run are the resumed run's).
+    static func arguments(
+        for job: ScheduledJob, runID: String, resuming: String? = nil, journalPath: String, logFormat: LogFormat = .text
+    ) -> [String] {
+        var arguments = ["run"]
+        arguments += resuming.map { ["--resume", $0] } ?? [job.script.path]
+        arguments += ["--journal", journalPath, "--run-id", runID, "--job", job.name]
         if logFormat != .text { arguments += ["--log-format", logFormat.rawValue] }
-        for (key, value) in job.vars.sorted(by: { $0.key < $1.key }) { arguments += ["--var", "\(key)=\(value)"] }
         let options = job.runOptions
-        for (name, url) in options.inputs.sorted(by: { $0.key < $1.key }) { arguments += ["--input", "\(name)=\(url.path)"] }
-        if options.dryRun == true { arguments.append("--dry-run") }
+        if resuming == nil {
+            for (key, value) in job.vars.sorted(by: { $0.key < $1.key }) { arguments += ["--var", "\(key)=\(value)"] }
+            for (name, url) in options.inputs.sorted(by: { $0.key < $1.key }) { arguments += ["--input", "\(name)=\(url.path)"] }
+            if options.dryRun == true { arguments.append("--dry-run") }
+        }
         if let value = options.maxChanges { arguments += ["--max-changes", String(value)] }
         if let value = options.maxFailureRate { arguments += ["--max-failure-rate", String(value)] }
         if let value = options.concurrency { arguments += ["--concurrency", String(value)] }
@@ -43,25 +53,41 @@ struct ScheduledRunLauncher: Sendable {
     /// Runs `job` to its end; when the daemon gives up waiting (its task is cancelled), the child gets SIGTERM,
     /// records what it had in flight and exits 4.
     func launch(_ job: ScheduledJob, fireTime: Date) async -> JobRunOutcome {
-        let runID = RunEntry.makeID()
+        await launch(FireLaunch(job: job, fireTime: fireTime))
+    }
+
+    /// Runs one fire (a new run, or the resume of a dead replica's run); see ``launch(_:fireTime:)``.
+    func launch(_ fire: FireLaunch) async -> JobRunOutcome {
+        let runID = fire.runID ?? RunEntry.makeID()
         var logger = logger
-        logger[metadataKey: "job"] = "\(job.name)"
+        logger[metadataKey: "job"] = "\(fire.job.name)"
         logger[metadataKey: "run"] = "\(runID)"
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = Self.arguments(for: job, runID: runID, journalPath: journalPath, logFormat: logFormat)
+        let (command, arguments) = DaemonChildSpawner.command(
+            executable,
+            Self.arguments(for: fire.job, runID: runID, resuming: fire.resuming, journalPath: journalPath, logFormat: logFormat))
+        process.executableURL = URL(fileURLWithPath: command)
+        process.arguments = arguments
+        if let journalPassword {
+            process.environment = ProcessInfo.processInfo.environment.merging(["PGPASSWORD": journalPassword]) { $1 }
+        }
         let exit = AsyncStream.makeStream(of: (status: Int32, signalled: Bool).self)
         process.terminationHandler = { finished in
             exit.continuation.yield((finished.terminationStatus, finished.terminationReason == .uncaughtSignal))
             exit.continuation.finish()
         }
         do {
-            try process.run()
+            try await DaemonChildSpawner.shared.run(process)
         } catch {
             logger.error("cannot start the run: \(error)")
             return JobRunOutcome(runID: nil, exitCode: 1, succeeded: false)
         }
-        logger.info("run started", metadata: ["fire_time": "\(fireTime.formatted(.iso8601))", "pid": "\(process.processIdentifier)"])
+        logger.info(
+            "run started",
+            metadata: [
+                "fire_time": "\(fire.fireTime.formatted(.iso8601))", "pid": "\(process.processIdentifier)",
+                "resuming": "\(fire.resuming ?? "-")",
+            ])
         let pid = process.processIdentifier
         // Waited for in a task of its own: iterating the stream in this task would end at once when the daemon
         // cancels it, before the child (sent SIGTERM below) has recorded what it had in flight and exited.

@@ -1,0 +1,111 @@
+import CMOTestSupport
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `cmo schedule FILE --journal postgres://...` run as three replicas (issue 15's failure tests 2 and 6): no
+/// leader, each fire decided once in the journal, a dead replica's run resumed by another.
+@Suite struct ScheduleReplicaCommandTests {
+    /// An API configuration for runs whose script makes no API call (a run needs one to start).
+    static let noAPI = [
+        "CMO_API_URL": "http://127.0.0.1:9/api", "CMO_TENANT": "eos", "CMO_AUTH_URL": "http://127.0.0.1:9/auth",
+        "CMO_CLIENT_ID": "cmo-demo", "CMO_CLIENT_SECRET": "secret",
+    ]
+
+    /// Activates every INACTIVE SIM, four at a time, each change waiting for its end.
+    static let activate = """
+        local ids = {}
+        for p in cmo.list{where = {status = "INACTIVE"}} do ids[#ids + 1] = p.id end
+        print("planned " .. #ids)
+        cmo.parallel(ids, function(id) return cmo.activate(id, {wait = true}) end, {concurrency = 4})
+        """
+
+    // Synchronous on purpose (like the other crash tests): the polling loops own their thread.
+    @Test func aReplicaWithItsClockThirtySecondsAheadStillDecidesEachFireOnce() throws {
+        let replicas = try ReplicaProcesses(script: "print('fired')", job: "minutely")
+        // Two replicas reach 00:01:00 in 32 s, the one 30 s ahead in 2 s.
+        let ahead = try replicas.start("ahead", clock: "2030-01-01 00:00:58", environment: Self.noAPI)
+        let first = try replicas.start("on-time-1", clock: "2030-01-01 00:00:28", environment: Self.noAPI)
+        let second = try replicas.start(
+            "on-time-2", clock: "2030-01-01 00:00:28", environment: Self.noAPI, passwordInURL: false)
+        let all = [ahead, first, second]
+        defer { for replica in all where replica.isRunning { replica.send(SIGKILL) } }
+        let decided = "fire already decided by a replica"
+        let seen = ReplicaProcesses.wait(seconds: 90) {
+            first.stderr.contains(decided) && second.stderr.contains(decided) || all.contains { !$0.isRunning }
+        }
+        for replica in all { replica.send(SIGTERM) }
+        let ended = try all.map { try $0.wait(timeout: .seconds(30)) }
+        try #require(seen && first.stderr.contains(decided) && second.stderr.contains(decided), "\(ended)")
+        #expect(ended.allSatisfy { $0.status == 0 }, "\(ended)")
+
+        let fires = try replicas.query(
+            "SELECT to_char(fire_at AT TIME ZONE 'UTC', 'HH24:MI:SS'), decision, replica FROM schedule_fire ORDER BY fire_at")
+        #expect(fires == ["00:01:00|started|ahead"], "one decision for the fire, by the replica that came first")
+        let runs = try replicas.query("SELECT job, exit_code FROM run")
+        #expect(runs == ["minutely|0"], "started runs == decisions")
+        #expect(ahead.stdout == "fired\n")
+        #expect(first.stdout.isEmpty && second.stdout.isEmpty)
+        let password = replicas.cluster.password
+        #expect(!password.isEmpty && ended.allSatisfy { !$0.stderr.contains(password) }, "the password is never logged")
+    }
+
+    @Test func theReplicaRunningAFireIsKilledAndAnotherResumesItsRun() throws {
+        let simulator = try SimProcess(
+            fleet: 160, ["--latency-ms", "25", "--async-delay-ms", "300", "--in-error-rate", "0"])
+        let planned = try simulator.cmo(
+            "run", "--no-journal", try CLI.script("for p in cmo.list{where = {status = 'INACTIVE'}} do print(p.id) end", name: "plan.lua"))
+        try #require(planned.status == 0, "\(planned.stderr)")
+        let inactive = Set(planned.stdout.split(separator: "\n").map(String.init))
+        try #require(inactive.count > 20, "\(planned.stdout)")
+
+        let replicas = try ReplicaProcesses(script: Self.activate, job: "activate")
+        let flags = ["--heartbeat", "0.3", "--takeover-after", "2"]
+        var processes: [String: RunningCommand] = [:]
+        for name in ["r1", "r2", "r3"] {
+            processes[name] = try replicas.start(
+                name, clock: "2030-01-01 00:00:57", environment: simulator.environment, arguments: flags, passwordInURL: false)
+        }
+        defer { for replica in processes.values where replica.isRunning { replica.send(SIGKILL) } }
+
+        // The replica that won the fire, once its run has journaled a few changes.
+        var claim: [String] = []
+        let underWay = try ReplicaProcesses.wait(seconds: 60) {
+            claim = try replicas.query("SELECT replica, run_id FROM schedule_fire WHERE decision = 'started'")
+                .first?.split(separator: "|").map(String.init) ?? []
+            guard claim.count == 2 else { return false }
+            return Int(try replicas.query("SELECT count(*) FROM change WHERE run_id = '\(claim[1])'").first ?? "0") ?? 0 >= 8
+        }
+        try #require(underWay, "no run got under way: \(processes.mapValues(\.stderr))")
+        let (winner, firstRun) = (claim[0], claim[1])
+        let childPID = try #require(Int32(try replicas.query("SELECT pid FROM run WHERE id = '\(firstRun)'").first ?? ""))
+        let killed = try #require(processes[winner])
+        killed.send(SIGKILL)
+        _ = try killed.wait(timeout: .seconds(10))
+        #expect(ReplicaProcesses.wait(seconds: 10) { ReplicaProcesses.isGone(childPID) }, "the dead replica's run died with it")
+        #expect(try replicas.query("SELECT exit_code FROM run WHERE id = '\(firstRun)'") == [""], "killed mid-run")
+
+        // Another replica takes the fire over and resumes the run to its end.
+        var resumed: [String] = []
+        let done = try ReplicaProcesses.wait(seconds: 120) {
+            resumed = try replicas.query("SELECT id, exit_code FROM run WHERE resumed_from = '\(firstRun)' AND ended_at IS NOT NULL")
+            return !resumed.isEmpty
+        }
+        let survivors = processes.filter { $0.key != winner }.map(\.value)
+        for replica in survivors { replica.send(SIGTERM) }
+        let ended = try survivors.map { try $0.wait(timeout: .seconds(60)) }
+        try #require(done, "no resumed run ended: \(ended)")
+        #expect(resumed.count == 1 && resumed.first?.hasSuffix("|0") == true, "\(resumed)")
+
+        let fires = try replicas.query(
+            "SELECT to_char(fire_at AT TIME ZONE 'UTC', 'HH24:MI:SS'), decision, replica <> '\(winner)', ended_at IS NOT NULL FROM schedule_fire WHERE fire_at = '2030-01-01 00:01:00+00'")
+        #expect(fires == ["00:01:00|started|t|t"], "the fire has one row, now the survivor's, ended")
+        let counts = try PostgresJournalRunTests.changeCounts(simulator)
+        let wrong = inactive.filter { counts[$0] != 1 }.map { "\($0): \(counts[$0] ?? 0)" }
+        #expect(wrong.isEmpty, "every SIM changed exactly once: \(wrong.prefix(10))")
+        #expect(counts.filter { !inactive.contains($0.key) && $0.value != 0 }.isEmpty, "no other SIM changed")
+    }
+}
