@@ -39,6 +39,7 @@ psql -q "$plain" -c "INSERT INTO tenant_rate (tenant) VALUES ('http://bench/api/
 
 cat > "$work/reserve.sql" <<'SQL'
 UPDATE tenant_rate SET tat = greatest(tat, clock_timestamp()) + 200000 * interval '1 microsecond'
+FROM (SELECT set_config('synchronous_commit', 'off', true)) AS unsynchronized
 WHERE tenant = 'http://bench/api/eos/ bench'
 RETURNING (extract(epoch FROM tat - clock_timestamp()) * 1000000)::bigint;
 SQL
