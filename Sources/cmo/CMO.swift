@@ -16,6 +16,7 @@ struct CMO: AsyncParsableCommand {
         subcommands: [
             RunCommand.self,
             RunsCommand.self,
+            JournalCommand.self,
             ScheduleCommand.self,
             ReplCommand.self,
             CheckCommand.self,

@@ -1,11 +1,10 @@
 import Foundation
-import GRDB
 import Testing
 
 @testable import CMOJournal
 
-/// `Journal.prune`: whole finished chains older than the cut go, with their changes; anything that may still be
-/// resumed stays.
+/// `Journal.prune`, on both stores: whole finished chains older than the cut go, with their changes; anything that
+/// may still be resumed stays.
 @Suite struct JournalRetentionTests {
     let now = Date()
 
@@ -15,10 +14,9 @@ import Testing
             startedAt: now.addingTimeInterval(-days * 86_400))
     }
 
-    /// A journal with: an old finished run (2 settled changes), an old chain resumed yesterday, an old run with an
-    /// open intent, an old run with no end, and a new run.
-    func journal() async throws -> SQLiteJournal {
-        let journal = try SQLiteJournal(path: JournalTests.temporaryPath())
+    /// Fills `journal` with: an old finished run (2 settled changes), an old chain resumed yesterday, an old run
+    /// with an open intent, an old run with no end, and a new run.
+    func fill(_ journal: any Journal) async throws {
         let old = run("old", startedDaysAgo: 40)
         let chainRoot = run("chain-root", startedDaysAgo: 40)
         let chainResume = run("chain-resume", root: "chain-root", startedDaysAgo: 1)
@@ -33,34 +31,47 @@ import Testing
         _ = try await journal.insert(JournalTests.change(new, key: "e", state: .changed))
         for (entry, days) in [(old, 40.0), (chainRoot, 40), (chainResume, 1), (open, 40), (new, 1)] {
             try await journal.finish(
-                runID: entry.id, exitCode: 0, stopReason: nil, counts: [:], at: now.addingTimeInterval(-days * 86_400 + 60))
+                runID: entry.id, exitCode: 0, stopReason: nil, counts: [:], api: nil,
+                at: now.addingTimeInterval(-days * 86_400 + 60))
         }
-        return journal
     }
 
-    func ids(_ journal: SQLiteJournal) throws -> [String] {
-        try journal.runs(limit: 100).map(\.id).sorted()
+    func ids(_ journal: any Journal) async throws -> [String] {
+        try await journal.runs(limit: 100).map(\.id).sorted()
     }
 
-    @Test func prunesOnlyWholeFinishedChainsWithNothingOpen() async throws {
-        let journal = try await journal()
-        let cut = now.addingTimeInterval(-30 * 86_400)
-        let counted = try await journal.prune(endedBefore: cut, dryRun: true)
-        #expect(counted == JournalPruneResult(runs: 1, changes: 2, kept: 3))
-        #expect(try ids(journal).count == 6, "a dry run deletes nothing")
-        let pruned = try await journal.prune(endedBefore: cut)
-        #expect(pruned == counted)
-        #expect(try ids(journal) == ["chain-resume", "chain-root", "new", "no-end", "open"])
-        let changes = try await journal.pool.read { db in try String.fetchAll(db, sql: "SELECT key FROM change ORDER BY key") }
-        #expect(changes == ["c", "d", "e"])
-        #expect(try await journal.prune(endedBefore: cut) == JournalPruneResult(runs: 0, changes: 0, kept: 3))
+    /// The keys of every change left, sorted.
+    func changeKeys(_ journal: any Journal) async throws -> [String] {
+        var keys: [String] = []
+        for id in try await ids(journal) { keys += try await journal.changes(ofRun: id).map(\.key) }
+        return keys.sorted()
     }
 
-    @Test func aLaterCutTakesTheChainOnceItsLastRunIsOld() async throws {
-        let journal = try await journal()
-        let pruned = try await journal.prune(endedBefore: now)
-        // old, the chain (2 runs) and new go; the open intent and the run without an end stay.
-        #expect(pruned == JournalPruneResult(runs: 4, changes: 4, kept: 2))
-        #expect(try ids(journal) == ["no-end", "open"])
+    @Test(arguments: JournalStoreKind.allCases)
+    func prunesOnlyWholeFinishedChainsWithNothingOpen(_ kind: JournalStoreKind) async throws {
+        try await JournalStore.with(kind) { journal in
+            try await fill(journal)
+            let cut = now.addingTimeInterval(-30 * 86_400)
+            let counted = try await journal.prune(endedBefore: cut, dryRun: true)
+            #expect(counted == JournalPruneResult(runs: 1, changes: 2, kept: 3))
+            #expect(try await ids(journal).count == 6, "a dry run deletes nothing")
+            let pruned = try await journal.prune(endedBefore: cut)
+            #expect(pruned == counted)
+            #expect(try await ids(journal) == ["chain-resume", "chain-root", "new", "no-end", "open"])
+            #expect(try await changeKeys(journal) == ["c", "d", "e"])
+            #expect(try await journal.prune(endedBefore: cut) == JournalPruneResult(runs: 0, changes: 0, kept: 3))
+        }
+    }
+
+    @Test(arguments: JournalStoreKind.allCases)
+    func aLaterCutTakesTheChainOnceItsLastRunIsOld(_ kind: JournalStoreKind) async throws {
+        try await JournalStore.with(kind) { journal in
+            try await fill(journal)
+            let pruned = try await journal.prune(endedBefore: now)
+            // old, the chain (2 runs) and new go; the open intent and the run without an end stay.
+            #expect(pruned == JournalPruneResult(runs: 4, changes: 4, kept: 2))
+            #expect(try await ids(journal) == ["no-end", "open"])
+            #expect(try await changeKeys(journal) == ["d"])
+        }
     }
 }
