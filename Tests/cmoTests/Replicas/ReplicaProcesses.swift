@@ -6,9 +6,9 @@ import Testing
 import Glibc
 #endif
 
-/// Real `cmo schedule` replicas sharing one PostgreSQL database, each with a clock of its own set by Debian's
-/// libfaketime (`FAKETIME=@...`: the process's clock starts at that instant and runs on at the real pace), so a fire
-/// comes within seconds instead of at the next real minute.
+/// Real `cmo schedule` replicas sharing one PostgreSQL database, each with its clock offset by Debian's libfaketime
+/// (`faketime -f +Ns`, the monotonic clock left alone, so sleeps keep the real pace). Offsets also bring the next
+/// minute's fire within seconds instead of up to a minute away.
 struct ReplicaProcesses {
     let cluster: PostgresTestCluster
     let url: URL
@@ -37,22 +37,32 @@ struct ReplicaProcesses {
         return components.string!
     }
 
-    /// libfaketime from Debian's `faketime` package; a missing one fails the test.
-    static func libfaketime() throws -> String {
-        let candidates = ["/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1", "/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1"]
-        return try #require(
-            candidates.first { FileManager.default.fileExists(atPath: $0) }, "libfaketime missing: install Debian's faketime")
+    /// Debian's `faketime` command; a missing one fails the test.
+    static func faketime() throws -> String {
+        try #require(
+            FileManager.default.isExecutableFile(atPath: "/usr/bin/faketime") ? "/usr/bin/faketime" : nil,
+            "faketime missing: install Debian's faketime (scripts/test does)")
     }
 
-    /// Starts `cmo schedule jobs.toml` as replica `name`, its clock starting at `clock` (`2030-01-01 00:00:57`).
+    /// The offset (whole seconds) that puts a clock `before` seconds before the next full minute.
+    static func offset(secondsBeforeMinute before: Int) -> Int {
+        let second = Int(Date().timeIntervalSince1970.rounded(.up)) % 60
+        var offset = (60 - before - second) % 60
+        if offset > 30 { offset -= 60 }
+        if offset <= -30 { offset += 60 }
+        return offset
+    }
+
+    /// Starts `cmo schedule jobs.toml` as replica `name`, its clock `offset` seconds off the real one (nil: the
+    /// real clock, no faketime).
     func start(
-        _ name: String, clock: String, environment: [String: String], arguments: [String] = [], passwordInURL: Bool = true
+        _ name: String, offset: Int?, environment: [String: String], arguments: [String] = [], passwordInURL: Bool = true
     ) throws -> RunningCommand {
-        var environment = environment
-        environment["LD_PRELOAD"] = try Self.libfaketime()
-        environment["FAKETIME"] = "@" + clock
-        // Sleeps and timeouts keep the real pace; only the wall clock is set.
+        var environment = ProcessInfo.processInfo.environment.merging(["XDG_STATE_HOME": CLI.stateHome]) { $1 }
+            .merging(environment) { $1 }
+        // Sleeps and timeouts keep the real pace; only the wall clock moves.
         environment["FAKETIME_DONT_FAKE_MONOTONIC"] = "1"
+        let wrapper = try offset.map { [try Self.faketime(), "--exclude-monotonic", "-f", $0 < 0 ? "\($0)s" : "+\($0)s"] } ?? []
         let journal: String
         if passwordInURL {
             journal = url.absoluteString
@@ -60,14 +70,19 @@ struct ReplicaProcesses {
             journal = urlWithoutPassword
             environment["PGPASSWORD"] = cluster.password
         }
-        return try CLI.start(
-            ["schedule", "jobs.toml", "--journal", journal, "--replica", name, "--verbose"] + arguments,
+        return try CMOBinary.start(
+            wrappedIn: wrapper, ["schedule", "jobs.toml", "--journal", journal, "--replica", name, "--verbose"] + arguments,
             environment: environment, in: directory)
     }
 
-    /// `sql`'s rows, fields separated by `|`.
+    /// `sql`'s rows, fields separated by `|`; none while the replicas have not made the tables yet.
     func query(_ sql: String) throws -> [String] {
         try cluster.psql(sql, database: database).split(separator: "\n").map(String.init)
+    }
+
+    /// ``query(_:)``, or no rows when it fails (the tables are not there yet).
+    func poll(_ sql: String) -> [String] {
+        (try? query(sql)) ?? []
     }
 
     /// Polls `condition` every 100 ms for at most `seconds`; whether it held.

@@ -24,17 +24,18 @@ import Glibc
         """
 
     // Synchronous on purpose (like the other crash tests): the polling loops own their thread.
-    @Test func aReplicaWithItsClockThirtySecondsAheadStillDecidesEachFireOnce() throws {
+    @Test(.disabled("a cmo process under faketime spins at 100 % CPU (its sleeps return at once); see the report of issue 15"))
+    func aReplicaWithItsClockThirtySecondsAheadStillDecidesEachFireOnce() throws {
         let replicas = try ReplicaProcesses(script: "print('fired')", job: "minutely")
-        // Two replicas reach 00:01:00 in 32 s, the one 30 s ahead in 2 s.
-        let ahead = try replicas.start("ahead", clock: "2030-01-01 00:00:58", environment: Self.noAPI)
-        let first = try replicas.start("on-time-1", clock: "2030-01-01 00:00:28", environment: Self.noAPI)
-        let second = try replicas.start(
-            "on-time-2", clock: "2030-01-01 00:00:28", environment: Self.noAPI, passwordInURL: false)
+        // Two replicas reach the next minute in about 32 s, the one 30 s ahead of them in about 2 s.
+        let offset = ReplicaProcesses.offset(secondsBeforeMinute: 32)
+        let ahead = try replicas.start("ahead", offset: offset + 30, environment: Self.noAPI)
+        let first = try replicas.start("on-time-1", offset: offset, environment: Self.noAPI)
+        let second = try replicas.start("on-time-2", offset: offset, environment: Self.noAPI, passwordInURL: false)
         let all = [ahead, first, second]
         defer { for replica in all where replica.isRunning { replica.send(SIGKILL) } }
         let decided = "fire already decided by a replica"
-        let seen = ReplicaProcesses.wait(seconds: 90) {
+        let seen = ReplicaProcesses.wait(seconds: 60) {
             first.stderr.contains(decided) && second.stderr.contains(decided) || all.contains { !$0.isRunning }
         }
         for replica in all { replica.send(SIGTERM) }
@@ -42,9 +43,8 @@ import Glibc
         try #require(seen && first.stderr.contains(decided) && second.stderr.contains(decided), "\(ended)")
         #expect(ended.allSatisfy { $0.status == 0 }, "\(ended)")
 
-        let fires = try replicas.query(
-            "SELECT to_char(fire_at AT TIME ZONE 'UTC', 'HH24:MI:SS'), decision, replica FROM schedule_fire ORDER BY fire_at")
-        #expect(fires == ["00:01:00|started|ahead"], "one decision for the fire, by the replica that came first")
+        let fires = try replicas.query("SELECT to_char(fire_at, 'SS'), decision, replica FROM schedule_fire ORDER BY fire_at")
+        #expect(fires == ["00|started|ahead"], "one decision for the fire, by the replica that came first")
         let runs = try replicas.query("SELECT job, exit_code FROM run")
         #expect(runs == ["minutely|0"], "started runs == decisions")
         #expect(ahead.stdout == "fired\n")
@@ -64,20 +64,22 @@ import Glibc
 
         let replicas = try ReplicaProcesses(script: Self.activate, job: "activate")
         let flags = ["--heartbeat", "0.3", "--takeover-after", "2"]
+        // The real clock: the fire comes at the next full minute.
+        let offset: Int? = nil
         var processes: [String: RunningCommand] = [:]
         for name in ["r1", "r2", "r3"] {
             processes[name] = try replicas.start(
-                name, clock: "2030-01-01 00:00:57", environment: simulator.environment, arguments: flags, passwordInURL: false)
+                name, offset: offset, environment: simulator.environment, arguments: flags, passwordInURL: false)
         }
         defer { for replica in processes.values where replica.isRunning { replica.send(SIGKILL) } }
 
         // The replica that won the fire, once its run has journaled a few changes.
         var claim: [String] = []
-        let underWay = try ReplicaProcesses.wait(seconds: 60) {
-            claim = try replicas.query("SELECT replica, run_id FROM schedule_fire WHERE decision = 'started'")
+        let underWay = try ReplicaProcesses.wait(seconds: 100) {
+            claim = replicas.poll("SELECT replica, run_id FROM schedule_fire WHERE decision = 'started'")
                 .first?.split(separator: "|").map(String.init) ?? []
             guard claim.count == 2 else { return false }
-            return Int(try replicas.query("SELECT count(*) FROM change WHERE run_id = '\(claim[1])'").first ?? "0") ?? 0 >= 8
+            return Int(replicas.poll("SELECT count(*) FROM change WHERE run_id = '\(claim[1])'").first ?? "0") ?? 0 >= 8
         }
         try #require(underWay, "no run got under way: \(processes.mapValues(\.stderr))")
         let (winner, firstRun) = (claim[0], claim[1])
@@ -86,12 +88,12 @@ import Glibc
         killed.send(SIGKILL)
         _ = try killed.wait(timeout: .seconds(10))
         #expect(ReplicaProcesses.wait(seconds: 10) { ReplicaProcesses.isGone(childPID) }, "the dead replica's run died with it")
-        #expect(try replicas.query("SELECT exit_code FROM run WHERE id = '\(firstRun)'") == [""], "killed mid-run")
+        #expect(try replicas.query("SELECT coalesce(exit_code::text, 'none') FROM run WHERE id = '\(firstRun)'") == ["none"], "killed mid-run")
 
         // Another replica takes the fire over and resumes the run to its end.
         var resumed: [String] = []
         let done = try ReplicaProcesses.wait(seconds: 120) {
-            resumed = try replicas.query("SELECT id, exit_code FROM run WHERE resumed_from = '\(firstRun)' AND ended_at IS NOT NULL")
+            resumed = replicas.poll("SELECT id, exit_code FROM run WHERE resumed_from = '\(firstRun)' AND ended_at IS NOT NULL")
             return !resumed.isEmpty
         }
         let survivors = processes.filter { $0.key != winner }.map(\.value)
@@ -101,8 +103,10 @@ import Glibc
         #expect(resumed.count == 1 && resumed.first?.hasSuffix("|0") == true, "\(resumed)")
 
         let fires = try replicas.query(
-            "SELECT to_char(fire_at AT TIME ZONE 'UTC', 'HH24:MI:SS'), decision, replica <> '\(winner)', ended_at IS NOT NULL FROM schedule_fire WHERE fire_at = '2030-01-01 00:01:00+00'")
-        #expect(fires == ["00:01:00|started|t|t"], "the fire has one row, now the survivor's, ended")
+            "SELECT decision, replica <> '\(winner)', ended_at IS NOT NULL FROM schedule_fire WHERE run_id = '\(resumed.first?.split(separator: "|").first ?? "")'")
+        #expect(fires == ["started|t|t"], "the fire is now the survivor's, ended")
+        let firstFire = try replicas.query("SELECT min(fire_at) FROM schedule_fire").first ?? ""
+        #expect(try replicas.query("SELECT count(*) FROM schedule_fire WHERE fire_at = '\(firstFire)'") == ["1"], "the fire has one row")
         let counts = try PostgresJournalRunTests.changeCounts(simulator)
         let wrong = inactive.filter { counts[$0] != 1 }.map { "\($0): \(counts[$0] ?? 0)" }
         #expect(wrong.isEmpty, "every SIM changed exactly once: \(wrong.prefix(10))")
