@@ -80,12 +80,12 @@ import Testing
         try await JournalStore.with(kind) { journal in
             let run = Self.run("20261127-120000-0009")
             try await journal.begin(run)
-            await withKnownIssue("PostgresJournal.begin inserts with ON CONFLICT (id) DO NOTHING") {
-                let error = await #expect(throws: JournalError.self) { try await journal.begin(run) }
-                #expect(error?.code == .storage)
-            } when: {
-                kind == .postgres
-            }
+            // Another process that drew the same id (PostgreSQL tells it from this one's own insert sent again
+            // after a lost COMMIT by its pid and script).
+            var other = run
+            other.pid = run.pid + 1
+            let error = await #expect(throws: JournalError.self) { try await journal.begin(other) }
+            #expect(error?.code == .storage)
         }
     }
 

@@ -4,14 +4,27 @@ import PostgresNIO
 extension PostgresJournal: Journal {
     public func begin(_ run: RunEntry) async throws(JournalError) {
         let (vars, inputs, counts) = try Self.texts(run.vars, run.inputs, run.counts)
+        let logger = self.logger
         try await transaction("record the run's start") { connection in
-            try await connection.query("""
+            let inserted = try await connection.query("""
                 INSERT INTO run (id, root_id, resumed_from, script_path, script_hash, vars, inputs, dry_run, job,
                     started_at, counts, pid)
                 VALUES (\(run.id), \(run.rootID), \(run.resumedFrom), \(run.scriptPath), \(run.scriptHash), \(vars),
                     \(inputs), \(run.dryRun), \(run.job), \(run.startedAt), \(counts), \(Int(run.pid)))
-                ON CONFLICT (id) DO NOTHING
-                """, logger: self.logger)
+                ON CONFLICT (id) DO NOTHING RETURNING id
+                """, logger: logger)
+            // Every row stream is read to its end: one left half-read keeps the connection busy, and the COMMIT
+            // would wait behind it.
+            var fresh = false
+            for try await _ in inserted { fresh = true }
+            if fresh { return }
+            // The id is taken: by this very insert when a lost COMMIT made us send it again (same process, same
+            // script), else by another run, which is refused as SQLite's primary key refuses it.
+            let rows = try await connection.query("SELECT pid, script_hash FROM run WHERE id = \(run.id)", logger: logger)
+            var existing: [(Int, String)] = []
+            for try await row in rows.decode((Int, String).self) { existing.append(row) }
+            if existing.contains(where: { $0.0 == Int(run.pid) && $0.1 == run.scriptHash }) { return }
+            throw JournalError(.storage, "the journal at \(self.location) has a run \(run.id) already")
         }
     }
 
@@ -19,6 +32,8 @@ extension PostgresJournal: Journal {
         runID id: String, exitCode: Int32, stopReason: String?, counts: [String: Int], api: RunAPICounts?, at date: Date
     ) async throws(JournalError) {
         let (_, _, countsText) = try Self.texts([:], [:], counts)
+        // As in the SQLite journal, the run's end comes after the writes queued before it.
+        await background.drain()
         try await transaction("record the run's end") { connection in
             try await connection.query("""
                 UPDATE run SET ended_at = \(date), exit_code = \(Int(exitCode)), stop_reason = \(stopReason),

@@ -40,6 +40,9 @@ public final class PostgresJournal: Sendable {
         _ location: PostgresLocation, logger: Logger = Logger(label: "cmo.journal"),
         reconnectWindow: Duration = .seconds(60), maximumConnections: Int = 8
     ) async throws(JournalError) -> PostgresJournal {
+        // One plain connection first: a wrong password, a missing database or a server that is not there fails
+        // here at once, where the pool would keep trying its connections for a minute.
+        _ = try await schemaVersion(at: location, logger: logger)
         var configuration = PostgresClient.Configuration(
             host: location.host, port: location.port, username: location.user, password: location.password,
             database: location.database, tls: location.requiresTLS ? .require(.makeClientConfiguration()) : .disable)
