@@ -104,7 +104,8 @@ import Testing
         let sender = WebhookSender(
             targets: [try target("http://127.0.0.1:9")], configuration: Self.quickToGiveUp, logger: logger)
         sender.send(Self.tricky)
-        await sender.finish(within: .seconds(10))
+        // finish returns once the delivery has given up; the bound only matters on a machine too loaded to get there.
+        await sender.finish(within: .seconds(120))
         #expect(lines.all.filter { $0.contains("failed (no answer); retrying") }.count == 2)
         #expect(lines.all.last?.hasPrefix("error webhook not delivered: no answer after 3 attempts") == true)
         #expect(!lines.all.joined().contains("SECRET"))
