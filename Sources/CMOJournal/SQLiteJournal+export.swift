@@ -37,14 +37,9 @@ extension SQLiteJournal {
                     """,
                 arguments: [rowID, limit])
             return try rows.map { row in
-                var api: RunAPICounts?
-                if let requests: Int = row["api_requests"] {
-                    api = RunAPICounts(
-                        requests: requests, retries: row["api_retries"] ?? 0, rateLimited: row["api_rate_limited"] ?? 0,
-                        tokenFetches: row["api_token_fetches"] ?? 0)
-                }
-                return ExportedRun(
-                    rowID: row["export_rowid"], run: try RunEntry(row: row), api: api, changeCount: row["export_changes"])
+                ExportedRun(
+                    rowID: row["export_rowid"], run: try RunEntry(row: row), api: RunAPICounts(row: row),
+                    changeCount: row["export_changes"])
             }
         }
     }

@@ -65,14 +65,8 @@ extension SQLiteJournal {
     private static func tally(_ row: Row, decoder: JSONDecoder) throws -> RunTally {
         let countsText: String = row["counts"]
         let counts = (try? decoder.decode([String: Int].self, from: Data(countsText.utf8))) ?? [:]
-        var api: RunAPICounts?
-        if let requests: Int = row["api_requests"] {
-            api = RunAPICounts(
-                requests: requests, retries: row["api_retries"] ?? 0, rateLimited: row["api_rate_limited"] ?? 0,
-                tokenFetches: row["api_token_fetches"] ?? 0)
-        }
         return RunTally(
             rowID: row["rowid"], id: row["id"], job: row["job"], startedAt: row["started_at"], endedAt: row["ended_at"],
-            exitCode: row["exit_code"], counts: counts, api: api)
+            exitCode: row["exit_code"], counts: counts, api: RunAPICounts(row: row))
     }
 }
