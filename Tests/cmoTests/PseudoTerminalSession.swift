@@ -18,7 +18,9 @@ final class PseudoTerminalSession: Sendable {
     /// Starts `cmo arguments...` on a terminal with `environment` added (and `TERM=xterm`).
     init(_ arguments: [String], environment: [String: String]) throws {
         let binary = try CMOBinary.url().path
-        let command = ([binary] + arguments).map { "'\($0)'" }.joined(separator: " ")
+        // `exec`: the shell `script` starts must not stay as cmo's parent, since Ctrl-C on the terminal signals the
+        // whole foreground group, and a shell that dies of it makes `script` report 130 whatever cmo did.
+        let command = "exec " + ([binary] + arguments).map { "'\($0)'" }.joined(separator: " ")
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
         process.arguments = ["-qfec", command, "/dev/null"]
