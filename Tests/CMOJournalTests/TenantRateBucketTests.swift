@@ -114,7 +114,7 @@ import Testing
 
     /// The bucket's `tat` in microseconds since the epoch, and how far it lies ahead of the server's clock.
     static func tat(_ journal: PostgresJournal, key: String) async throws -> (tat: Int64, ahead: Duration) {
-        let rows = try await journal.client.query(
+        let rows = try await journal.pool.generation.client.query(
             """
             SELECT (extract(epoch FROM tat) * 1000000)::bigint, (extract(epoch FROM tat - clock_timestamp()) * 1000000)::bigint
             FROM tenant_rate WHERE tenant = \(key)
@@ -165,7 +165,7 @@ import Testing
         let bucket = try await TenantRateBucket.open(
             journal: journals[0], key: key, requestsPerSecond: 10, maximumBatch: 8)
         // The schedule starts ahead of the clock.
-        try await journals[0].client.query(
+        try await journals[0].pool.generation.client.query(
             "UPDATE tenant_rate SET tat = clock_timestamp() + interval '200 milliseconds' WHERE tenant = \(key)")
         let start = try await Self.tat(journals[0], key: key).tat
         try await withThrowingTaskGroup(of: Void.self) { group in

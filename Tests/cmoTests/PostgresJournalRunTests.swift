@@ -45,10 +45,7 @@ import Glibc
     }
 
     // Synchronous on purpose (like the other crash tests): the polling loop owns its thread.
-    @Test(.disabled("""
-        Open bug: in the full suite (not alone, where it passes) the run sometimes never finishes after its sessions \
-        are cut and the server restarts; issue 15 stays open for it.
-        """))
+    @Test
     func theDatabaseRestartedAndItsSessionsCutMidRunTheRunCompletes() throws {
         let cluster = try PostgresTestCluster.start()
         defer { cluster.stop() }

@@ -3,7 +3,7 @@ import PostgresNIO
 extension PostgresJournal {
     /// The schema version the database is at (0: no cmo tables yet).
     public func schemaVersion() async throws(JournalError) -> Int {
-        try await retrying("read the schema version") { [client] in
+        try await retrying("read the schema version") { client in
             try await Self.ensureVersionTable(client)
             let rows = try await client.query("SELECT coalesce(max(version), 0) FROM cmo_schema")
             for try await version in rows.decode(Int.self) { return version }
@@ -15,7 +15,7 @@ extension PostgresJournal {
     /// processes starting at once take turns and each migration runs once. Returns the versions applied.
     @discardableResult
     public func migrate() async throws(JournalError) -> [Int] {
-        try await retrying("migrate the schema") { [client] in
+        try await retrying("migrate the schema") { client in
             try await Self.ensureVersionTable(client)
         }
         let logger = self.logger

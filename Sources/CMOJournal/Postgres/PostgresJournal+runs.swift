@@ -96,7 +96,7 @@ extension PostgresJournal: Journal {
         _ what: String, _ query: @escaping @Sendable (PostgresConnection) async throws -> PostgresRowSequence,
         map: @escaping @Sendable (PostgresRow) throws -> T
     ) async throws(JournalError) -> [T] {
-        try await retrying(what) { [client] in
+        try await retrying(what) { client in
             try await client.withConnection { connection in
                 var mapped: [T] = []
                 for try await row in try await query(connection) { mapped.append(try map(row)) }

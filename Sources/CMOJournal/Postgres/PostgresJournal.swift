@@ -12,33 +12,39 @@ import PostgresNIO
 public final class PostgresJournal: Sendable {
     /// Where the journal is, without its password.
     public let location: String
-    let client: PostgresClient
+    let pool: PostgresPool
     let logger: Logger
-    private let runner: Task<Void, Never>
     let background: PostgresBackgroundWriter
     /// How long a write keeps trying while the server is away (restarting, failing over).
     let reconnectWindow: Duration
+    /// How long one try of a statement may take before its pool is taken for stuck and replaced.
+    let attemptLimit: Duration
 
-    private init(location: PostgresLocation, client: PostgresClient, logger: Logger, reconnectWindow: Duration) {
+    private init(
+        location: PostgresLocation, pool: PostgresPool, logger: Logger, reconnectWindow: Duration,
+        attemptLimit: Duration
+    ) {
         self.location = location.redacted
-        self.client = client
+        self.pool = pool
         self.logger = logger
         self.reconnectWindow = reconnectWindow
-        runner = Task { await client.run() }
+        self.attemptLimit = attemptLimit
         background = PostgresBackgroundWriter()
     }
 
     deinit {
-        runner.cancel()
+        pool.shutdown()
     }
 
     /// Connects to `location` and migrates its schema to this build's version.
     ///
     /// - Parameters:
     ///   - reconnectWindow: how long a statement keeps trying while the server does not answer (default 60 s).
+    ///   - attemptLimit: how long one try may take before the pool is replaced and the statement tried again on a
+    ///     fresh connection (default 20 s: far beyond any statement of the journal, which hold no lock for long).
     public static func open(
         _ location: PostgresLocation, logger: Logger = Logger(label: "cmo.journal"),
-        reconnectWindow: Duration = .seconds(60), maximumConnections: Int = 8
+        reconnectWindow: Duration = .seconds(60), attemptLimit: Duration = .seconds(20), maximumConnections: Int = 8
     ) async throws(JournalError) -> PostgresJournal {
         // One plain connection first: a wrong password, a missing database or a server that is not there fails
         // here at once, where the pool would keep trying its connections for a minute.
@@ -53,8 +59,8 @@ public final class PostgresJournal: Sendable {
         var poolLogger = logger
         poolLogger.logLevel = max(logger.logLevel, .error)
         let journal = PostgresJournal(
-            location: location, client: PostgresClient(configuration: configuration, backgroundLogger: poolLogger),
-            logger: logger, reconnectWindow: reconnectWindow)
+            location: location, pool: PostgresPool(configuration: configuration, logger: poolLogger),
+            logger: logger, reconnectWindow: reconnectWindow, attemptLimit: attemptLimit)
         journal.background.start(journal)
         do {
             try await journal.migrate()
@@ -67,7 +73,7 @@ public final class PostgresJournal: Sendable {
     /// Stops the connection pool (after the background writes queued so far).
     public func close() async {
         try? await sync()
-        runner.cancel()
+        pool.shutdown()
     }
 
     /// Runs `body` in a transaction, retried on a fresh connection while the server is away (a broken connection,
@@ -77,26 +83,31 @@ public final class PostgresJournal: Sendable {
     func transaction<T: Sendable>(
         _ what: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws(JournalError) -> T {
-        try await retrying(what) { [client, logger] in
+        try await retrying(what) { [logger] client in
             try await client.withTransaction(logger: logger) { connection in try await body(connection) }
         }
     }
 
-    /// Runs `body` (one statement or a transaction), retried while the server is away; see
-    /// ``transaction(_:_:)``.
-    func retrying<T: Sendable>(_ what: String, _ body: @Sendable () async throws -> T) async throws(JournalError) -> T {
+    /// Runs `body` (one statement or a transaction) on the pool's client, retried while the server is away; see
+    /// ``transaction(_:_:)``. A try that takes longer than ``attemptLimit`` counts as a lost connection: the pool
+    /// is replaced and the body runs again on the fresh one.
+    func retrying<T: Sendable>(
+        _ what: String, _ body: @escaping @Sendable (PostgresClient) async throws -> T
+    ) async throws(JournalError) -> T {
         let deadline = ContinuousClock.now + reconnectWindow
         var pause = Duration.milliseconds(50)
         var lost = false
         while true {
+            let generation = pool.generation
             do {
-                let value = try await body()
+                let value = try await PostgresAttempt.run(within: attemptLimit) { try await body(generation.client) }
                 if lost { logger.warning("the journal's database answers again", metadata: ["journal": "\(location)"]) }
                 return value
             } catch let error as JournalError {
                 throw error
             } catch {
-                guard Self.isConnectionLoss(error), ContinuousClock.now < deadline, !Task.isCancelled else {
+                let stuck = error is PostgresAttempt.TimedOut
+                guard stuck || Self.isConnectionLoss(error), ContinuousClock.now < deadline, !Task.isCancelled else {
                     throw JournalError(.storage, "cannot \(what) in the journal at \(location): \(Self.describe(error))")
                 }
                 if !lost {
@@ -105,6 +116,7 @@ public final class PostgresJournal: Sendable {
                         metadata: ["journal": "\(location)", "error": "\(Self.describe(error))"])
                     lost = true
                 }
+                if stuck { pool.replace(generation) }
                 try? await Task.sleep(for: pause)
                 pause = min(pause * 2, .seconds(1))
             }
@@ -143,6 +155,7 @@ public final class PostgresJournal: Sendable {
             if let inner = error.closureError ?? error.beginError ?? error.commitError { return describe(inner) }
         }
         if let error = error as? JournalError { return error.message }
+        if let error = error as? PostgresAttempt.TimedOut { return "no answer within \(error.limit)" }
         return "\(error)"
     }
 }

@@ -87,8 +87,8 @@ public final class TenantRateBucket: Sendable {
     public func pushBack(retryAfter: Duration) async throws(JournalError) {
         state.withLock { $0.book.block(until: .now + retryAfter) }
         let microseconds = retryAfter.wholeMicroseconds
-        try await journal.retrying("push back the tenant rate limit") { [journal, key] in
-            try await journal.client.query(
+        try await journal.retrying("push back the tenant rate limit") { [journal, key] client in
+            try await client.query(
                 """
                 UPDATE tenant_rate SET tat = greatest(tat, clock_timestamp() + \(microseconds) * interval '1 microsecond')
                 WHERE tenant = \(key)
@@ -105,8 +105,8 @@ public final class TenantRateBucket: Sendable {
     /// and their slots handed out again once: a short burst the API's 429s push back.
     func reserve(_ count: Int) async throws(JournalError) -> [ContinuousClock.Instant] {
         let microseconds = Int64(count) * interval.wholeMicroseconds
-        let ahead = try await journal.retrying("reserve tenant rate slots") { [journal, key] () async throws -> Int64? in
-            let rows = try await journal.client.query(
+        let ahead = try await journal.retrying("reserve tenant rate slots") { [journal, key] client async throws -> Int64? in
+            let rows = try await client.query(
                 """
                 UPDATE tenant_rate SET tat = greatest(tat, clock_timestamp()) + \(microseconds) * interval '1 microsecond'
                 FROM (SELECT set_config('synchronous_commit', 'off', true)) AS unsynchronized
@@ -134,8 +134,8 @@ public final class TenantRateBucket: Sendable {
     }
 
     private func insertRow() async throws(JournalError) {
-        try await journal.retrying("create the tenant rate bucket") { [journal, key] in
-            try await journal.client.query(
+        try await journal.retrying("create the tenant rate bucket") { [journal, key] client in
+            try await client.query(
                 "INSERT INTO tenant_rate (tenant) VALUES (\(key)) ON CONFLICT DO NOTHING", logger: journal.logger)
         }
     }

@@ -56,6 +56,46 @@ import Testing
         for replica in replicas { await replica.journal.close() }
     }
 
+    /// Issue 15's failure test 6, with the skew where the scheduler reads it: the replica's clock. (Under Debian's
+    /// libfaketime a `cmo` process cannot run: the timers libdispatch arms for Swift's `Task.sleep` either fire at
+    /// once, and the process spins, or never, depending on whether the monotonic clocks are faked too.)
+    @Test func aReplicaWhoseClockIsThirtySecondsAheadStillDecidesEachFireOnce() async throws {
+        let harness = try ReplicaHarness()
+        let job = try harness.job("skipper", overlap: .skip)
+        let ahead = try await harness.start("ahead", jobs: [job], now: Self.start.addingTimeInterval(30))
+        var onTime: [ReplicaHarness.Replica] = []
+        for name in ["on-time-1", "on-time-2"] { onTime.append(try await harness.start(name, jobs: [job], now: Self.start)) }
+        let replicas = [ahead] + onTime
+        for replica in replicas { await replica.clock.waitForSleepers(1) }
+        var random = SeededGenerator(seed: 6)
+        var endsAt: [Int: Int] = [:]
+        let fires = 200
+        for k in 1...fires {
+            let done = endsAt.filter { $0.value <= k }.map(\.key)
+            await harness.probe.finish { index, _ in done.contains(index) }
+            // The replica 30 s ahead reaches the fire time first; the others, 30 real seconds later, find the fire
+            // decided (or, when that replica is slow to claim, race it).
+            ahead.clock.advance(to: Self.fire(k))
+            if Bool.random(using: &random) { await ahead.clock.waitForSleepers(1) }
+            for replica in onTime { replica.clock.advance(to: Self.fire(k)) }
+            ahead.clock.advance(to: Self.fire(k).addingTimeInterval(30))
+            for replica in replicas { await replica.clock.waitForSleepers(1) }
+            let launched = await harness.probe.launches.count
+            for index in 0..<launched where endsAt[index] == nil { endsAt[index] = k + Int.random(in: 0...2, using: &random) }
+        }
+        await harness.stop(replicas)
+
+        let rows = try await ahead.journal.fires(schedule: harness.schedule, job: job.name)
+        #expect(rows.count == fires, "one decision per fire time")
+        #expect(Set(rows.map(\.fireTime)) == Set((1...fires).map(Self.fire)))
+        let runs = await harness.probe.launches
+        #expect(rows.filter { $0.decision == .started }.count == runs.count, "started runs == decisions")
+        #expect(Set(runs.map(\.fireTime)).count == runs.count, "no fire launched twice")
+        #expect(await harness.probe.maxOpen[job.name] == 1, "runs never overlap")
+        #expect(rows.contains { $0.replica == "ahead" } && rows.contains { $0.decision == .skipped })
+        for replica in replicas { await replica.journal.close() }
+    }
+
     @Test func allReplicasDownAcrossTwoFiresCatchUpOnceWhenThreeStartAtOnce() async throws {
         let harness = try ReplicaHarness()
         let job = try harness.job("nightly", catchUp: .last)

@@ -36,8 +36,13 @@ enum WebhookReceiver {
 
         /// Waits (polling, at most `seconds`) until `count` POSTs arrived, and returns them.
         func waitFor(_ count: Int, seconds: Double = 30) async throws -> [Received] {
+            try await waitUntil(seconds: seconds) { $0.count >= count }
+        }
+
+        /// Waits (polling, at most `seconds`) until what arrived satisfies `done`, and returns it.
+        func waitUntil(seconds: Double = 30, _ done: ([Received]) -> Bool) async throws -> [Received] {
             let deadline = Date().addingTimeInterval(seconds)
-            while all.count < count, Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            while !done(all), Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
             return all
         }
     }

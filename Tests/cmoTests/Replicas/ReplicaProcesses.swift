@@ -6,9 +6,7 @@ import Testing
 import Glibc
 #endif
 
-/// Real `cmo schedule` replicas sharing one PostgreSQL database, each with its clock offset by Debian's libfaketime
-/// (`faketime -f +Ns`, the monotonic clock left alone, so sleeps keep the real pace). Offsets also bring the next
-/// minute's fire within seconds instead of up to a minute away.
+/// Real `cmo schedule` replicas sharing one PostgreSQL database, on the real clock.
 struct ReplicaProcesses {
     let cluster: PostgresTestCluster
     let url: URL
@@ -37,32 +35,12 @@ struct ReplicaProcesses {
         return components.string!
     }
 
-    /// Debian's `faketime` command; a missing one fails the test.
-    static func faketime() throws -> String {
-        try #require(
-            FileManager.default.isExecutableFile(atPath: "/usr/bin/faketime") ? "/usr/bin/faketime" : nil,
-            "faketime missing: install Debian's faketime (scripts/test does)")
-    }
-
-    /// The offset (whole seconds) that puts a clock `before` seconds before the next full minute.
-    static func offset(secondsBeforeMinute before: Int) -> Int {
-        let second = Int(Date().timeIntervalSince1970.rounded(.up)) % 60
-        var offset = (60 - before - second) % 60
-        if offset > 30 { offset -= 60 }
-        if offset <= -30 { offset += 60 }
-        return offset
-    }
-
-    /// Starts `cmo schedule jobs.toml` as replica `name`, its clock `offset` seconds off the real one (nil: the
-    /// real clock, no faketime).
+    /// Starts `cmo schedule jobs.toml` as replica `name`.
     func start(
-        _ name: String, offset: Int?, environment: [String: String], arguments: [String] = [], passwordInURL: Bool = true
+        _ name: String, environment: [String: String], arguments: [String] = [], passwordInURL: Bool = true
     ) throws -> RunningCommand {
         var environment = ProcessInfo.processInfo.environment.merging(["XDG_STATE_HOME": CLI.stateHome]) { $1 }
             .merging(environment) { $1 }
-        // Sleeps and timeouts keep the real pace; only the wall clock moves.
-        environment["FAKETIME_DONT_FAKE_MONOTONIC"] = "1"
-        let wrapper = try offset.map { [try Self.faketime(), "--exclude-monotonic", "-f", $0 < 0 ? "\($0)s" : "+\($0)s"] } ?? []
         let journal: String
         if passwordInURL {
             journal = url.absoluteString
@@ -71,7 +49,7 @@ struct ReplicaProcesses {
             environment["PGPASSWORD"] = cluster.password
         }
         return try CMOBinary.start(
-            wrappedIn: wrapper, ["schedule", "jobs.toml", "--journal", journal, "--replica", name, "--verbose"] + arguments,
+            ["schedule", "jobs.toml", "--journal", journal, "--replica", name, "--verbose"] + arguments,
             environment: environment, in: directory)
     }
 
