@@ -38,6 +38,7 @@ struct ScheduleFileTests {
             max_failure_rate = 0.25
             concurrency = 8
             rate_limit = 20
+            tenant_rate_limit = 50
             timeout = 1800.5
             report = "reports/nightly.json"
             profile = "prod"
@@ -75,6 +76,7 @@ struct ScheduleFileTests {
             maxFailureRate: 0.25,
             concurrency: 8,
             rateLimit: 20,
+            tenantRateLimit: 50,
             timeout: 1800.5,
             inputs: ["sims": URL(fileURLWithPath: "/srv/cmo/data/sims.csv")],
             report: URL(fileURLWithPath: "/srv/cmo/reports/nightly.json"),
@@ -89,7 +91,7 @@ struct ScheduleFileTests {
         #expect(poll.catchUpWindow == .seconds(90))
         #expect(poll.pauseAfterFailures == nil)
         #expect(poll.runOptions == JobRunOptions())
-        #expect(poll.line == 27)
+        #expect(poll.line == 28)
     }
 
     @Test func defaults() throws {

@@ -170,4 +170,44 @@ import Glibc
         #expect(document["run_id"] as? String == finished.id)
         #expect(document["dry_run"] as? Bool == true)
     }
+
+    @Test func aJobsTenantRateLimitReachesItsRunsThroughThePostgreSQLJournal() async throws {
+        let schedule = """
+            [[job]]
+            name = "shared"
+            cron = "0 * * * *"
+            script = "job.lua"
+            catch_up = "last"
+            tenant_rate_limit = 20
+            vars = { who = "x" }
+            """
+        // Without a PostgreSQL journal the daemon refuses the job before anything fires.
+        let directory = try Self.workspace(schedule)
+        let refused = try CLI.run(
+            ["schedule", "jobs.toml", "--journal", directory + "/journal.sqlite"],
+            environment: ScheduleShutdownCommandTests.api, in: directory)
+        #expect(refused.status == 2, "\(refused.stderr)")
+        #expect(refused.stderr.contains("tenant_rate_limit (job shared) is shared through a PostgreSQL journal"))
+
+        // With one, the caught-up run takes its requests' pace from the tenant's bucket: its row is there.
+        let cluster = try PostgresTestCluster.shared()
+        let url = try cluster.makeDatabase()
+        let journal = try await PostgresJournal.open(try PostgresLocation(url: url.absoluteString))
+        let seeded = JobRecord(name: "shared", scheduledThrough: Date().addingTimeInterval(-3 * 3600))
+        try await journal.saveScheduleJob(seeded, schedule: directory + "/jobs.toml")
+        let daemon = try CLI.start(
+            ["schedule", "jobs.toml", "--journal", url.absoluteString], environment: ScheduleShutdownCommandTests.api,
+            in: directory)
+        var run: RunEntry?
+        for _ in 0..<600 where daemon.isRunning && run?.exitCode == nil {
+            run = try await journal.runs(limit: 1).first
+            if run?.exitCode == nil { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        daemon.send(SIGTERM)
+        let ended = try daemon.wait()
+        await journal.close()
+        #expect(run?.exitCode == 0, "\(ended.stderr)")
+        let buckets = try cluster.psql("SELECT count(*) FROM tenant_rate", database: url.lastPathComponent)
+        #expect(buckets.trimmingCharacters(in: .whitespacesAndNewlines) == "1", "\(ended.stderr)")
+    }
 }

@@ -12,6 +12,9 @@ public struct JobRunOptions: Sendable, Equatable {
     public var concurrency: Int?
     /// `rate_limit`: requests per second (greater than 0).
     public var rateLimit: Double?
+    /// `tenant_rate_limit`: requests per second for every process of the tenant together (greater than 0; the
+    /// schedule's journal must be PostgreSQL).
+    public var tenantRateLimit: Double?
     /// `timeout`: seconds before the run is stopped (greater than 0).
     public var timeout: Double?
     /// `inputs`: input name to file, resolved against the schedule file's directory.
@@ -27,6 +30,7 @@ public struct JobRunOptions: Sendable, Equatable {
         maxFailureRate: Double? = nil,
         concurrency: Int? = nil,
         rateLimit: Double? = nil,
+        tenantRateLimit: Double? = nil,
         timeout: Double? = nil,
         inputs: [String: URL] = [:],
         report: URL? = nil,
@@ -37,6 +41,7 @@ public struct JobRunOptions: Sendable, Equatable {
         self.maxFailureRate = maxFailureRate
         self.concurrency = concurrency
         self.rateLimit = rateLimit
+        self.tenantRateLimit = tenantRateLimit
         self.timeout = timeout
         self.inputs = inputs
         self.report = report

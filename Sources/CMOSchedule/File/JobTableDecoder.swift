@@ -7,7 +7,7 @@ struct JobTableDecoder {
     static let knownKeys: Set<String> = [
         "name", "cron", "timezone", "script", "vars", "overlap", "catch_up", "catch_up_window",
         "pause_after_failures", "dry_run", "max_changes", "max_failure_rate", "concurrency",
-        "rate_limit", "timeout", "inputs", "report", "profile",
+        "rate_limit", "tenant_rate_limit", "timeout", "inputs", "report", "profile",
     ]
 
     let table: TOMLTable
@@ -172,6 +172,7 @@ struct JobTableDecoder {
             }
         }
         options.rateLimit = positiveNumber("rate_limit")
+        options.tenantRateLimit = positiveNumber("tenant_rate_limit")
         options.timeout = positiveNumber("timeout")
         if let value = table["inputs"] {
             if let inputs = value.table {

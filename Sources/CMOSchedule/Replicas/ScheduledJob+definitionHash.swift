@@ -16,6 +16,7 @@ extension ScheduledJob {
             ("dry_run", options.dryRun.map { "\($0)" }), ("max_changes", options.maxChanges.map { "\($0)" }),
             ("max_failure_rate", options.maxFailureRate.map { "\($0)" }), ("concurrency", options.concurrency.map { "\($0)" }),
             ("rate_limit", options.rateLimit.map { "\($0)" }), ("timeout", options.timeout.map { "\($0)" }),
+            ("tenant_rate_limit", options.tenantRateLimit.map { "\($0)" }),
             ("report", options.report?.path), ("profile", options.profile),
         ]
         parts += optional.compactMap { key, value in value.map { "\(key)=\($0)" } }

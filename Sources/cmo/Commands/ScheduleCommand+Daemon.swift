@@ -54,6 +54,14 @@ extension ScheduleCommand {
             let schedule = state.schedule
             let file = try schedule.load()
             let jobs = file.jobs
+            let shared = jobs.filter { $0.runOptions.tenantRateLimit != nil }.map(\.name)
+            if !shared.isEmpty {
+                guard case .postgres = try state.journal.choice() else {
+                    throw ErrorReport.usage(
+                        "tenant_rate_limit (job \(shared.joined(separator: ", "))) is shared through a PostgreSQL "
+                            + "journal: give --journal postgres://USER@HOST/DB")
+                }
+            }
             let opened =
                 try await log.resolved == .json
                 ? state.journal.open { logger.warning("\($0.hasPrefix("warning: ") ? String($0.dropFirst(9)) : $0)") }

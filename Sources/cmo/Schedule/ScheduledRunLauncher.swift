@@ -42,6 +42,7 @@ struct ScheduledRunLauncher: Sendable {
         if let value = options.maxFailureRate { arguments += ["--max-failure-rate", String(value)] }
         if let value = options.concurrency { arguments += ["--concurrency", String(value)] }
         if let value = options.rateLimit { arguments += ["--rate-limit", String(value)] }
+        if let value = options.tenantRateLimit { arguments += ["--tenant-rate-limit", String(value)] }
         if let value = options.timeout { arguments += ["--timeout", String(value)] }
         if let value = options.profile { arguments += ["--profile", value] }
         if let report = options.report {
