@@ -121,6 +121,15 @@ extension SQLiteJournal: ScheduleFireJournal {
         }
     }
 
+    public func resumeJob(schedule: String, job: String) async throws(JournalError) -> Bool {
+        try await locked("resume a job") { db in
+            try db.execute(
+                sql: "UPDATE schedule_job SET paused = 0, consecutive_failures = 0 WHERE schedule = ? AND name = ? AND paused",
+                arguments: [schedule, job])
+            return db.changesCount == 1
+        }
+    }
+
     public func fires(schedule: String, job: String) throws(JournalError) -> [FireRow] {
         try read { db in
             try Row.fetchAll(

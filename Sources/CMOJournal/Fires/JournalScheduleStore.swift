@@ -60,6 +60,20 @@ public struct JournalScheduleStore: ScheduleStateStore {
         try await fires.advanceScheduledThrough(schedule: schedule, job: name, to: date)
     }
 
+    /// Un-pauses the job in the journal without rewriting the rest of its record, which a replica may be
+    /// updating meanwhile (a claim, a run's end).
+    @discardableResult
+    public func resume(job name: String) async throws -> Bool {
+        guard let fires else {
+            guard var record = try await load(job: name), record.paused else { return false }
+            record.paused = false
+            record.consecutiveFailures = 0
+            try await save(record)
+            return true
+        }
+        return try await fires.resumeJob(schedule: schedule, job: name)
+    }
+
     /// The hash of the job's definition, with its script's content hash (a changed script is another definition).
     public func definitionHash(of job: ScheduledJob) -> String {
         ContentHash.of(Data(job.definitionText(scriptHash: ContentHash.ofFile(job.script.path)).utf8))

@@ -20,6 +20,9 @@ public protocol ScheduleFireJournal: Journal {
     func registerDefinition(schedule: String, job: String, definitionHash: String) async throws(JournalError) -> String?
     /// Moves a job's `scheduled_through` forward (never back), making its row when missing.
     func advanceScheduledThrough(schedule: String, job: String, to date: Date) async throws(JournalError)
+    /// Un-pauses a job and clears its failure count in one statement, under the job's lock; false when the job
+    /// has no row or was not paused.
+    func resumeJob(schedule: String, job: String) async throws(JournalError) -> Bool
     /// Every fire of a job, oldest first (for `cmo schedule status` and tests).
     func fires(schedule: String, job: String) async throws(JournalError) -> [FireRow]
 }

@@ -133,6 +133,16 @@ extension PostgresJournal: ScheduleFireJournal {
         } map: { _ in () }
     }
 
+    public func resumeJob(schedule: String, job: String) async throws(JournalError) -> Bool {
+        try await rows("resume a job") { connection in
+            try await connection.query("""
+                UPDATE schedule_job SET paused = false, consecutive_failures = 0
+                WHERE schedule = \(schedule) AND name = \(job) AND paused
+                RETURNING name
+                """, logger: self.logger)
+        } map: { _ in () }.count == 1
+    }
+
     public func fires(schedule: String, job: String) async throws(JournalError) -> [FireRow] {
         try await rows("read a job's fires") { connection in
             try await connection.query("""

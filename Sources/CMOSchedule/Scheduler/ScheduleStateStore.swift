@@ -37,6 +37,10 @@ public protocol ScheduleStateStore: Sendable {
     func advanceScheduledThrough(job name: String, to date: Date) async throws
     /// The hash of the job's definition (``ScheduledJob/definitionText(scriptHash:)``).
     func definitionHash(of job: ScheduledJob) -> String
+    /// Un-pauses job `name` and clears its failure count (`cmo schedule resume FILE JOB`), leaving the rest of
+    /// its record as it is (a replica may be writing it); false when the job has no record or was not paused.
+    @discardableResult
+    func resume(job name: String) async throws -> Bool
 }
 
 /// A fire, by job name and fire time.
@@ -75,8 +79,8 @@ extension ScheduleStateStore {
 
     public func definitionHash(of job: ScheduledJob) -> String { job.definitionText(scriptHash: nil) }
 
-    /// Un-pauses job `name` and clears its failure count (for `cmo schedule resume FILE JOB`).
-    /// A running daemon notices within its paused-recheck interval.
+    /// Un-pauses job `name` and clears its failure count by rewriting its record (a store that no other process
+    /// writes). A running daemon notices within its paused-recheck interval.
     ///
     /// - Returns: false when the job has no record or was not paused.
     @discardableResult
