@@ -131,9 +131,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
-            // The Lua half of the cmo module and the REPL's printer, compiled into the binary as
-            // `PackageResources.prelude_lua` and `PackageResources.repl_lua`.
-            resources: [.embedInCode("Lua/prelude.lua"), .embedInCode("Lua/repl.lua")],
+            // The Lua half of the cmo module, the runner of plan/apply workflows and the REPL's printer, compiled
+            // into the binary as `PackageResources.prelude_lua`, `workflow_lua` and `repl_lua`.
+            resources: [.embedInCode("Lua/prelude.lua"), .embedInCode("Lua/workflow.lua"), .embedInCode("Lua/repl.lua")],
             swiftSettings: strict
         ),
         // The schedule daemon's window: /metrics, /healthz, /readyz, the status page (read from the journal) and

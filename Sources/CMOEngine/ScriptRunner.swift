@@ -98,12 +98,17 @@ public final class ScriptRunner {
                 outcome: .failed(LuaError(.runtime, "cannot read \(options.scriptPath)")), exitCode: .usage,
                 errorReport: "cannot read script '\(options.scriptPath)'")
         }
+        // The main task: the workflow runner, given the chunk and the script's name.
+        let stack = state.stack
+        stack.pushRegistryField(CMOModule.workflowRunnerKey)
         do {
             try state.load(source, chunkName: options.scriptPath)
         } catch {
+            stack.pop()
             return RunResult(outcome: .failed(error), exitCode: .scriptError, errorReport: error.message)
         }
-        _ = scheduler.start(main: 0)
+        stack.push(options.scriptPath)
+        _ = scheduler.start(main: 2)
         logger.debug("run started", metadata: ["script": "\(options.scriptPath)"])
         let outcome = await scheduler.run(timeout: options.timeout)
         var result = Self.result(of: outcome)
@@ -119,7 +124,10 @@ public final class ScriptRunner {
             return RunResult(outcome: outcome, exitCode: .success, errorReport: nil)
         case .failed(let error):
             var report = error.message
-            if let traceback = error.traceback { report += "\n" + traceback }
+            if let traceback = error.traceback {
+                // The script's chunk is called by the workflow runner (`Lua/workflow.lua`) as `main_chunk`.
+                report += "\n" + traceback.replacing("in local 'main_chunk'", with: "in main chunk")
+            }
             // An API error that is the operator's to fix (a wrong client secret) ends the run as a usage error.
             let configuration = if case .object(let fields) = error.value, fields["configuration_problem"] == .boolean(true) {
                 true

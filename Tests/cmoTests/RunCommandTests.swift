@@ -24,6 +24,32 @@ import Testing
             """)
     }
 
+    @Test func aPlanAndApplyWorkflowAppliesItsPlansItems() throws {
+        let directory = try CLI.workspace("""
+            return {
+              plan = function() return { "a", "b", "c" } end,
+              apply = function(item, index) print(index .. " " .. item) end,
+            }
+            """)
+        let result = try CLI.run(["run", "--no-api", "--concurrency", "1", "workflow.lua"], in: directory)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "1 a\n2 b\n3 c\n")
+    }
+
+    @Test(arguments: [
+        ("return { plan = function() return {} end }", "workflow.lua: the workflow's 'apply' must be a function, got nil"),
+        ("return { apply = print }", "workflow.lua: the workflow's 'plan' must be a function, got nil"),
+        ("return { plan = function() return 7 end, apply = print }",
+         "workflow.lua: the workflow's plan must return a table of items (product ids or tables with an id), got number"),
+    ])
+    func aWorkflowOfTheWrongShapeExitsOneSayingWhy(script: String, message: String) throws {
+        let directory = try CLI.workspace(script)
+        let result = try CLI.run(["run", "--no-api", "workflow.lua"], in: directory)
+        #expect(result.status == 1)
+        #expect(result.stderr.hasPrefix("cmo: \(message)\n"), "\(result.stderr)")
+        #expect(!result.stderr.contains("(cmo)"), "no frame of cmo's own Lua: \(result.stderr)")
+    }
+
     @Test func aSyntaxErrorExitsOneWithFileAndLine() throws {
         let directory = try CLI.workspace("local = 1")
         let result = try CLI.run(["run", "--no-api", "workflow.lua"], in: directory)

@@ -253,6 +253,11 @@ function cmo.wait_all(tasks) end
 ---@return integer failures
 function cmo.parallel(items, fn, opts) end
 
+---A workflow written as a plan and an action: a script that returns one is run as `cmo.parallel(plan(), apply)`.
+---@class cmo.Workflow
+---@field plan fun(): any[] read-only: the items (product ids, or small tables with an `id`)
+---@field apply fun(item: any, index: integer): any changes one item
+
 ---Whether `value` is an error value.
 ---@param value any
 ---@return boolean

@@ -30,5 +30,16 @@ extension CMOModule {
         stack.pushNil()
         stack.setField("_outcome_meta", in: -2)
         stack.pop()
+        // The runner of the script's chunk (`Lua/workflow.lua`), kept where scripts cannot reach it.
+        _ = try state.execute(String(decoding: PackageResources.workflow_lua, as: UTF8.self), chunkName: "=(cmo)")
+        stack.pushGlobal("cmo")
+        stack.pushField("_run_workflow", of: -1)
+        stack.setRegistryField(Self.workflowRunnerKey)
+        stack.pushNil()
+        stack.setField("_run_workflow", in: -2)
+        stack.pop()
     }
+
+    /// The registry key of the function that runs a script's chunk (``ScriptRunner``).
+    static let workflowRunnerKey = "cmo.run_workflow"
 }
