@@ -23,20 +23,20 @@ extension CMOModule {
         stack.setField("_backends", in: -2)
         stack.pop()
         _ = try state.execute(String(decoding: PackageResources.prelude_lua, as: UTF8.self), chunkName: "=(cmo)")
-        // The outcome metatable leaves the script's reach for the registry (see ChangeResult.push).
-        stack.pushGlobal("cmo")
-        stack.pushField("_outcome_meta", of: -1)
-        stack.setRegistryField(ChangeResult.outcomeMetatableKey)
-        stack.pushNil()
-        stack.setField("_outcome_meta", in: -2)
-        stack.pop()
-        // The runner of the script's chunk (`Lua/workflow.lua`), kept where scripts cannot reach it.
+        // The outcome metatable (see ChangeResult.push) and the runner of the script's chunk (`Lua/workflow.lua`)
+        // leave the script's reach for the registry.
+        Self.moveToRegistry("_outcome_meta", key: ChangeResult.outcomeMetatableKey, on: stack)
         _ = try state.execute(String(decoding: PackageResources.workflow_lua, as: UTF8.self), chunkName: "=(cmo)")
+        Self.moveToRegistry("_run_workflow", key: Self.workflowRunnerKey, on: stack)
+    }
+
+    /// Moves `cmo[field]` to the registry under `key`.
+    private static func moveToRegistry(_ field: String, key: String, on stack: LuaStack) {
         stack.pushGlobal("cmo")
-        stack.pushField("_run_workflow", of: -1)
-        stack.setRegistryField(Self.workflowRunnerKey)
+        stack.pushField(field, of: -1)
+        stack.setRegistryField(key)
         stack.pushNil()
-        stack.setField("_run_workflow", in: -2)
+        stack.setField(field, in: -2)
         stack.pop()
     }
 

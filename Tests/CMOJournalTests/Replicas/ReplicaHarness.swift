@@ -62,3 +62,25 @@ struct ReplicaHarness {
         for replica in replicas { await replica.task.value }
     }
 }
+
+/// When each launched run ends: 0, 1 or 2 fires after the one that started it, at random (seeded), so that a
+/// following fire may find it still running.
+struct RandomRunEnds {
+    private var endsAt: [Int: Int] = [:]
+    private var random: SeededGenerator
+
+    init(seed: UInt64) {
+        random = SeededGenerator(seed: seed)
+    }
+
+    /// Ends the runs due by fire `k`.
+    func finishDue(at k: Int, _ probe: ReplicaRunProbe) async {
+        let due = endsAt.filter { $0.value <= k }.map(\.key)
+        await probe.finish { index, _ in due.contains(index) }
+    }
+
+    /// Gives each run launched so far that has no end yet one after fire `k`.
+    mutating func schedule(launched: Int, at k: Int) {
+        for index in 0..<launched where endsAt[index] == nil { endsAt[index] = k + Int.random(in: 0...2, using: &random) }
+    }
+}

@@ -23,18 +23,16 @@ import Testing
         for replica in replicas { await replica.clock.waitForSleepers(1) }
         var random = SeededGenerator(seed: 15)
         // Each run ends 0, 1 or 2 fires after it started: the next fire finds it running (skipped or queued) or not.
-        var endsAt: [Int: Int] = [:]
+        var ends = RandomRunEnds(seed: 16)
         let fires = 1_000
         for k in 1...fires {
-            let done = endsAt.filter { $0.value <= k }.map(\.key)
-            await harness.probe.finish { index, _ in done.contains(index) }
+            await ends.finishDue(at: k, harness.probe)
             // All three wake for the fire at once (in a random order, up to 2 s apart) and race for it.
             for replica in replicas.shuffled(using: &random) {
                 replica.clock.advance(to: Self.fire(k).addingTimeInterval(Double(Int.random(in: 0..<3, using: &random))))
             }
             for replica in replicas { await replica.clock.waitForSleepers(1) }
-            let launched = await harness.probe.launches.count
-            for index in 0..<launched where endsAt[index] == nil { endsAt[index] = k + Int.random(in: 0...2, using: &random) }
+            ends.schedule(launched: await harness.probe.launches.count, at: k)
         }
         await harness.stop(replicas)
 
@@ -68,11 +66,10 @@ import Testing
         let replicas = [ahead] + onTime
         for replica in replicas { await replica.clock.waitForSleepers(1) }
         var random = SeededGenerator(seed: 6)
-        var endsAt: [Int: Int] = [:]
+        var ends = RandomRunEnds(seed: 7)
         let fires = 200
         for k in 1...fires {
-            let done = endsAt.filter { $0.value <= k }.map(\.key)
-            await harness.probe.finish { index, _ in done.contains(index) }
+            await ends.finishDue(at: k, harness.probe)
             // The replica 30 s ahead reaches the fire time first; the others, 30 real seconds later, find the fire
             // decided (or, when that replica is slow to claim, race it).
             ahead.clock.advance(to: Self.fire(k))
@@ -80,8 +77,7 @@ import Testing
             for replica in onTime { replica.clock.advance(to: Self.fire(k)) }
             ahead.clock.advance(to: Self.fire(k).addingTimeInterval(30))
             for replica in replicas { await replica.clock.waitForSleepers(1) }
-            let launched = await harness.probe.launches.count
-            for index in 0..<launched where endsAt[index] == nil { endsAt[index] = k + Int.random(in: 0...2, using: &random) }
+            ends.schedule(launched: await harness.probe.launches.count, at: k)
         }
         await harness.stop(replicas)
 
