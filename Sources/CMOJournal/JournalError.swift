@@ -10,6 +10,8 @@ public struct JournalError: Error, Sendable, CustomStringConvertible, Equatable 
         case unknownRun
         /// A run-id prefix names more than one run.
         case ambiguousRun
+        /// A distributed run's worker no longer holds the shard's lease at its epoch: nothing of it was written.
+        case fenced
     }
 
     public var code: Code

@@ -74,7 +74,7 @@ extension PostgresJournal {
         return counted.first ?? 0
     }
 
-    private static func insertQuery(_ change: ChangeEntry) -> PostgresQuery {
+    static func insertQuery(_ change: ChangeEntry) -> PostgresQuery {
         """
         INSERT INTO change (run_id, root_id, key, product_id, iccid, ops, from_status, to_status, async, state,
             intent_at, sent_at, http_status, monitor_id, error, correlation_id, ended_at)

@@ -103,6 +103,54 @@ enum PostgresSchema {
                 )
                 """,
             ]),
+        Migration(
+            version: 2, name: "distributed runs: their items, shards and lease events",
+            statements: [
+                """
+                CREATE TABLE dist_run (
+                    run_id text PRIMARY KEY REFERENCES run (id) ON DELETE CASCADE,
+                    shard_size integer NOT NULL,
+                    shards integer NOT NULL,
+                    items integer NOT NULL,
+                    stop_requested boolean NOT NULL DEFAULT false,
+                    created_at timestamptz NOT NULL DEFAULT clock_timestamp()
+                )
+                """,
+                """
+                CREATE TABLE dist_item (
+                    run_id text NOT NULL REFERENCES dist_run (run_id) ON DELETE CASCADE,
+                    product_id text NOT NULL,
+                    shard integer NOT NULL,
+                    position integer NOT NULL,
+                    item text NOT NULL,
+                    PRIMARY KEY (run_id, product_id)
+                )
+                """,
+                "CREATE INDEX dist_item_shard ON dist_item (run_id, shard, position)",
+                """
+                CREATE TABLE dist_shard (
+                    run_id text NOT NULL REFERENCES dist_run (run_id) ON DELETE CASCADE,
+                    shard integer NOT NULL,
+                    state text NOT NULL DEFAULT 'pending',
+                    owner text,
+                    epoch bigint NOT NULL DEFAULT 0,
+                    lease_until timestamptz,
+                    counts text NOT NULL DEFAULT '{}',
+                    PRIMARY KEY (run_id, shard)
+                )
+                """,
+                """
+                CREATE TABLE dist_lease_event (
+                    id bigserial PRIMARY KEY,
+                    run_id text NOT NULL REFERENCES dist_run (run_id) ON DELETE CASCADE,
+                    shard integer NOT NULL,
+                    epoch bigint NOT NULL,
+                    worker text NOT NULL,
+                    event text NOT NULL,
+                    at timestamptz NOT NULL DEFAULT clock_timestamp()
+                )
+                """,
+            ]),
     ]
 
     /// The newest schema version this build knows.

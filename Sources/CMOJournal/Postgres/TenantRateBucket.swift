@@ -188,10 +188,3 @@ public final class TenantRateBucket: Sendable {
         }
     }
 }
-
-extension Duration {
-    /// The duration in whole microseconds, rounded down.
-    fileprivate var wholeMicroseconds: Int64 {
-        components.seconds * 1_000_000 + components.attoseconds / 1_000_000_000_000
-    }
-}

@@ -1,0 +1,230 @@
+import Foundation
+import PostgresNIO
+
+/// Distributed runs (issue 16) in the PostgreSQL journal: a run's items cut into shards, each claimed by one worker
+/// at a time with a lease (`FOR UPDATE SKIP LOCKED`, the epoch growing with every claim), renewed while held,
+/// taken over once its lease and a grace have run out, and ended at its epoch. An intent is written only while
+/// its writer still holds the shard at its epoch (``insertFenced(_:fence:worker:)``). Every claim, renewal,
+/// refusal, fencing and release is recorded in `dist_lease_event`, for the audit.
+extension PostgresJournal {
+    /// Stores run `runID`'s items (one per product id: a repeated id keeps its first item, so shards never
+    /// overlap) cut into shards of `shardSize` in their order; returns how many shards. The run must be begun.
+    @discardableResult
+    public func createDistributedRun(
+        runID: String, items: [(productID: String, item: String)], shardSize: Int
+    ) async throws(JournalError) -> Int {
+        var seen = Set<String>()
+        let unique = items.filter { seen.insert($0.productID).inserted }
+        let size = max(1, shardSize)
+        let shards = (unique.count + size - 1) / size
+        try await transaction("store a distributed run's items") { [logger] connection in
+            try await connection.query("""
+                INSERT INTO dist_run (run_id, shard_size, shards, items)
+                VALUES (\(runID), \(size), \(shards), \(unique.count))
+                """, logger: logger)
+            for start in stride(from: 0, to: unique.count, by: 10_000) {
+                let batch = unique[start..<min(start + 10_000, unique.count)]
+                let positions = batch.indices.map { $0 }
+                try await connection.query("""
+                    INSERT INTO dist_item (run_id, product_id, shard, position, item)
+                    SELECT \(runID), product_id, position / \(size), position, item
+                    FROM unnest(\(batch.map(\.productID))::text[], \(positions)::integer[], \(batch.map(\.item))::text[])
+                        AS batch (product_id, position, item)
+                    """, logger: logger)
+            }
+            try await connection.query("""
+                INSERT INTO dist_shard (run_id, shard) SELECT \(runID), generate_series(0, \(shards) - 1)
+                """, logger: logger)
+        }
+        return shards
+    }
+
+    /// Claims a shard for `worker` (of run `runID`, or of any distributed run not told to stop): a pending one,
+    /// else one whose lease ran out more than `grace` ago (longer than the API's timeout, so the last request
+    /// of its previous holder has ended). Nil when there is none to take now.
+    public func claimShard(
+        runID: String?, worker: String, lease: Duration, grace: Duration
+    ) async throws(JournalError) -> ShardClaim? {
+        let graceMicroseconds = grace.wholeMicroseconds
+        let leaseMicroseconds = lease.wholeMicroseconds
+        return try await transaction("claim a shard") { [logger] connection -> ShardClaim? in
+            // The lock first, then the claim as separate statements, which read the row as it is once locked.
+            var candidate: (String, Int, String, String?)?
+            for try await row in try await connection.query("""
+                SELECT s.run_id, s.shard, s.state, s.owner FROM dist_shard s JOIN dist_run r USING (run_id)
+                WHERE (\(runID)::text IS NULL OR s.run_id = \(runID)) AND NOT r.stop_requested
+                  AND (s.state = 'pending'
+                       OR (s.state = 'leased'
+                           AND s.lease_until + \(graceMicroseconds) * interval '1 microsecond' < clock_timestamp()))
+                ORDER BY s.run_id, s.shard LIMIT 1
+                FOR UPDATE OF s SKIP LOCKED
+                """, logger: logger).decode((String, Int, String, String?).self) {
+                candidate = row
+            }
+            guard let (run, shard, state, owner) = candidate else { return nil }
+            var epoch: Int64 = 0
+            for try await value in try await connection.query("""
+                UPDATE dist_shard SET state = 'leased', owner = \(worker), epoch = epoch + 1,
+                    lease_until = clock_timestamp() + \(leaseMicroseconds) * interval '1 microsecond'
+                WHERE run_id = \(run) AND shard = \(shard)
+                RETURNING epoch
+                """, logger: logger).decode(Int64.self) {
+                epoch = value
+            }
+            let tookOver = state == ShardRow.State.leased.rawValue
+            let event = tookOver ? ShardLeaseEvent.Kind.tookOver : .claimed
+            try await Self.record(event, run: run, shard: shard, epoch: epoch, worker: worker, on: connection, logger: logger)
+            return ShardClaim(
+                fence: ShardFence(runID: run, shard: shard, epoch: epoch), tookOver: tookOver,
+                previousOwner: tookOver ? owner : nil)
+        }
+    }
+
+    /// Renews `worker`'s lease of `fence`'s shard for `lease` from the server's now; false (and nothing renewed)
+    /// when the shard has moved to a later epoch or ended.
+    public func renewLease(_ fence: ShardFence, worker: String, lease: Duration) async throws(JournalError) -> Bool {
+        let leaseMicroseconds = lease.wholeMicroseconds
+        return try await transaction("renew a shard's lease") { [logger] connection in
+            var renewed = false
+            for try await _ in try await connection.query("""
+                UPDATE dist_shard SET lease_until = clock_timestamp() + \(leaseMicroseconds) * interval '1 microsecond'
+                WHERE run_id = \(fence.runID) AND shard = \(fence.shard) AND epoch = \(fence.epoch)
+                  AND state = 'leased' AND owner = \(worker)
+                RETURNING shard
+                """, logger: logger).decode(Int.self) {
+                renewed = true
+            }
+            try await Self.record(
+                renewed ? .renewed : .refused, run: fence.runID, shard: fence.shard, epoch: fence.epoch, worker: worker,
+                on: connection, logger: logger)
+            return renewed
+        }
+    }
+
+    /// Ends `fence`'s shard with its change counts; false when the shard has moved to a later epoch (another
+    /// worker holds it now and will end it).
+    public func finishShard(
+        _ fence: ShardFence, worker: String, counts: [String: Int]
+    ) async throws(JournalError) -> Bool {
+        let countsText = Self.countsText(counts)
+        return try await transaction("end a shard") { [logger] connection in
+            var ended = false
+            for try await _ in try await connection.query("""
+                UPDATE dist_shard SET state = 'done', lease_until = NULL, counts = \(countsText)
+                WHERE run_id = \(fence.runID) AND shard = \(fence.shard) AND epoch = \(fence.epoch) AND state = 'leased'
+                RETURNING shard
+                """, logger: logger).decode(Int.self) {
+                ended = true
+            }
+            if ended {
+                try await Self.record(
+                    .released, run: fence.runID, shard: fence.shard, epoch: fence.epoch, worker: worker, on: connection,
+                    logger: logger)
+            }
+            return ended
+        }
+    }
+
+    /// Records `change`'s intent only while `fence` still holds its shard: the shard's row is locked `FOR SHARE`
+    /// and checked (its epoch, its lease not run out by the server's clock) in the intent's transaction.
+    ///
+    /// - Throws: ``JournalError/Code/fenced`` (nothing written but the audit's event) when it does not.
+    public func insertFenced(
+        _ change: ChangeEntry, fence: ShardFence, worker: String
+    ) async throws(JournalError) -> ChangeEntry {
+        let id = try await transaction("record a change's intent") { [logger] connection -> Int64? in
+            var held = false
+            for try await _ in try await connection.query("""
+                SELECT shard FROM dist_shard
+                WHERE run_id = \(fence.runID) AND shard = \(fence.shard) AND epoch = \(fence.epoch)
+                  AND state = 'leased' AND lease_until > clock_timestamp()
+                FOR SHARE
+                """, logger: logger).decode(Int.self) {
+                held = true
+            }
+            guard held else {
+                try await Self.record(
+                    .fenced, run: fence.runID, shard: fence.shard, epoch: fence.epoch, worker: worker, on: connection,
+                    logger: logger)
+                return nil
+            }
+            var id: Int64?
+            for try await value in try await connection.query(Self.insertQuery(change), logger: logger).decode(Int64.self) {
+                id = value
+            }
+            return id
+        }
+        guard let id else {
+            throw JournalError(
+                .fenced,
+                "shard \(fence.shard) of run \(fence.runID) is no longer held at epoch \(fence.epoch): intent not written")
+        }
+        var inserted = change
+        inserted.id = id
+        return inserted
+    }
+
+    /// The items of `fence`'s shard, in the plan's order.
+    public func shardItems(_ fence: ShardFence) async throws(JournalError) -> [String] {
+        try await rows("read a shard's items") { connection in
+            try await connection.query("""
+                SELECT item FROM dist_item WHERE run_id = \(fence.runID) AND shard = \(fence.shard) ORDER BY position
+                """, logger: self.logger)
+        } map: { row in try row.decode(String.self) }
+    }
+
+    /// Run `runID`'s shards, in order.
+    public func shards(runID: String) async throws(JournalError) -> [ShardRow] {
+        try await rows("read a distributed run's shards") { connection in
+            try await connection.query("""
+                SELECT s.shard, s.state, s.owner, s.epoch, s.counts,
+                    (SELECT count(*) FROM dist_item i WHERE i.run_id = s.run_id AND i.shard = s.shard)
+                FROM dist_shard s WHERE s.run_id = \(runID) ORDER BY s.shard
+                """, logger: self.logger)
+        } map: { row in
+            let (shard, state, owner, epoch, counts, items) = try row.decode((Int, String, String?, Int64, String, Int64).self)
+            return ShardRow(
+                shard: shard, state: ShardRow.State(rawValue: state) ?? .pending, owner: owner, epoch: epoch,
+                items: Int(items), counts: Self.counts(fromText: counts))
+        }
+    }
+
+    /// Run `runID`'s lease events, oldest first.
+    public func leaseEvents(runID: String) async throws(JournalError) -> [ShardLeaseEvent] {
+        try await rows("read a distributed run's lease events") { connection in
+            try await connection.query("""
+                SELECT shard, epoch, worker, event FROM dist_lease_event WHERE run_id = \(runID) ORDER BY id
+                """, logger: self.logger)
+        } map: { row in
+            let (shard, epoch, worker, event) = try row.decode((Int, Int64, String, String).self)
+            return ShardLeaseEvent(shard: shard, epoch: epoch, worker: worker, kind: ShardLeaseEvent.Kind(rawValue: event) ?? .claimed)
+        }
+    }
+
+    /// Tells run `runID`'s workers to stop: no shard of it is claimed from now on.
+    public func requestStop(runID: String) async throws(JournalError) {
+        _ = try await rows("stop a distributed run") { connection in
+            try await connection.query(
+                "UPDATE dist_run SET stop_requested = true WHERE run_id = \(runID) RETURNING run_id", logger: self.logger)
+        } map: { _ in () }
+    }
+
+    private static func record(
+        _ event: ShardLeaseEvent.Kind, run: String, shard: Int, epoch: Int64, worker: String,
+        on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        try await connection.query("""
+            INSERT INTO dist_lease_event (run_id, shard, epoch, worker, event)
+            VALUES (\(run), \(shard), \(epoch), \(worker), \(event.rawValue))
+            """, logger: logger)
+    }
+
+    private static func countsText(_ counts: [String: Int]) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: counts, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    private static func counts(fromText text: String) -> [String: Int] {
+        (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Int] ?? [:]
+    }
+}
