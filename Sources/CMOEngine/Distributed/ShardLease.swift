@@ -81,8 +81,7 @@ public struct ShardLease: Sendable, Equatable {
 
     /// Whether a request for this shard may start at `now`.
     public func maySend(at now: ContinuousClock.Instant) -> Bool {
-        guard case .held(let deadline) = state else { return false }
-        return now < deadline
+        deadline.map { now < $0 } ?? false
     }
 
     /// The deadline requests must start before, while held.

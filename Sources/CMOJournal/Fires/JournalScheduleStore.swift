@@ -64,13 +64,7 @@ public struct JournalScheduleStore: ScheduleStateStore {
     /// updating meanwhile (a claim, a run's end).
     @discardableResult
     public func resume(job name: String) async throws -> Bool {
-        guard let fires else {
-            guard var record = try await load(job: name), record.paused else { return false }
-            record.paused = false
-            record.consecutiveFailures = 0
-            try await save(record)
-            return true
-        }
+        guard let fires else { return try await resumeByRewritingRecord(job: name) }
         return try await fires.resumeJob(schedule: schedule, job: name)
     }
 

@@ -30,7 +30,6 @@ enum PostgresAttempt {
         private struct State {
             var continuation: CheckedContinuation<T, any Error>?
             var work: Task<Void, Never>?
-            var timer: Task<Void, Never>?
         }
 
         private let state = Mutex(State())
@@ -50,7 +49,7 @@ enum PostgresAttempt {
                 do { result = .success(try await body()) } catch { result = .failure(error) }
                 if self.finish(result) { timer.cancel() }
             }
-            state.withLock { $0.work = work; $0.timer = timer }
+            state.withLock { $0.work = work }
         }
 
         func cancelWork() {

@@ -24,7 +24,7 @@ extension PostgresJournal {
                 """, logger: logger)
             for start in stride(from: 0, to: unique.count, by: 10_000) {
                 let batch = unique[start..<min(start + 10_000, unique.count)]
-                let positions = batch.indices.map { $0 }
+                let positions = Array(batch.indices)
                 try await connection.query("""
                     INSERT INTO dist_item (run_id, product_id, shard, position, item)
                     SELECT \(runID), product_id, position / \(size), position, item
@@ -85,15 +85,12 @@ extension PostgresJournal {
     public func renewLease(_ fence: ShardFence, worker: String, lease: Duration) async throws(JournalError) -> Bool {
         let leaseMicroseconds = lease.wholeMicroseconds
         return try await transaction("renew a shard's lease") { [logger] connection in
-            var renewed = false
-            for try await _ in try await connection.query("""
+            let renewed = try await Self.returnsRow("""
                 UPDATE dist_shard SET lease_until = clock_timestamp() + \(leaseMicroseconds) * interval '1 microsecond'
                 WHERE run_id = \(fence.runID) AND shard = \(fence.shard) AND epoch = \(fence.epoch)
                   AND state = 'leased' AND owner = \(worker)
                 RETURNING shard
-                """, logger: logger).decode(Int.self) {
-                renewed = true
-            }
+                """, on: connection, logger: logger)
             try await Self.record(
                 renewed ? .renewed : .refused, run: fence.runID, shard: fence.shard, epoch: fence.epoch, worker: worker,
                 on: connection, logger: logger)
@@ -106,16 +103,13 @@ extension PostgresJournal {
     public func finishShard(
         _ fence: ShardFence, worker: String, counts: [String: Int]
     ) async throws(JournalError) -> Bool {
-        let countsText = Self.countsText(counts)
+        let countsText = (try? JournalJSON.text(counts)) ?? "{}"
         return try await transaction("end a shard") { [logger] connection in
-            var ended = false
-            for try await _ in try await connection.query("""
+            let ended = try await Self.returnsRow("""
                 UPDATE dist_shard SET state = 'done', lease_until = NULL, counts = \(countsText)
                 WHERE run_id = \(fence.runID) AND shard = \(fence.shard) AND epoch = \(fence.epoch) AND state = 'leased'
                 RETURNING shard
-                """, logger: logger).decode(Int.self) {
-                ended = true
-            }
+                """, on: connection, logger: logger)
             if ended {
                 try await Self.record(
                     .released, run: fence.runID, shard: fence.shard, epoch: fence.epoch, worker: worker, on: connection,
@@ -133,15 +127,12 @@ extension PostgresJournal {
         _ change: ChangeEntry, fence: ShardFence, worker: String
     ) async throws(JournalError) -> ChangeEntry {
         let id = try await transaction("record a change's intent") { [logger] connection -> Int64? in
-            var held = false
-            for try await _ in try await connection.query("""
+            let held = try await Self.returnsRow("""
                 SELECT shard FROM dist_shard
                 WHERE run_id = \(fence.runID) AND shard = \(fence.shard) AND epoch = \(fence.epoch)
                   AND state = 'leased' AND lease_until > clock_timestamp()
                 FOR SHARE
-                """, logger: logger).decode(Int.self) {
-                held = true
-            }
+                """, on: connection, logger: logger)
             guard held else {
                 try await Self.record(
                     .fenced, run: fence.runID, shard: fence.shard, epoch: fence.epoch, worker: worker, on: connection,
@@ -185,7 +176,7 @@ extension PostgresJournal {
             let (shard, state, owner, epoch, counts, items) = try row.decode((Int, String, String?, Int64, String, Int64).self)
             return ShardRow(
                 shard: shard, state: ShardRow.State(rawValue: state) ?? .pending, owner: owner, epoch: epoch,
-                items: Int(items), counts: Self.counts(fromText: counts))
+                items: Int(items), counts: (try? JSONDecoder().decode([String: Int].self, from: Data(counts.utf8))) ?? [:])
         }
     }
 
@@ -219,12 +210,11 @@ extension PostgresJournal {
             """, logger: logger)
     }
 
-    private static func countsText(_ counts: [String: Int]) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: counts, options: [.sortedKeys])) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self)
-    }
-
-    private static func counts(fromText text: String) -> [String: Int] {
-        (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Int] ?? [:]
+    /// Whether `query` gives at least one row.
+    private static func returnsRow(
+        _ query: PostgresQuery, on connection: PostgresConnection, logger: Logger
+    ) async throws -> Bool {
+        for try await _ in try await connection.query(query, logger: logger) { return true }
+        return false
     }
 }

@@ -85,6 +85,11 @@ extension ScheduleStateStore {
     /// - Returns: false when the job has no record or was not paused.
     @discardableResult
     public func resume(job name: String) async throws -> Bool {
+        try await resumeByRewritingRecord(job: name)
+    }
+
+    /// ``resume(job:)`` by loading the job's record and saving it un-paused with no failures.
+    public func resumeByRewritingRecord(job name: String) async throws -> Bool {
         guard var record = try await load(job: name), record.paused else { return false }
         record.paused = false
         record.consecutiveFailures = 0
