@@ -54,9 +54,10 @@ extension ScheduleCommand {
             let schedule = state.schedule
             let file = try schedule.load()
             let jobs = file.jobs
+            let journalChoice = try state.journal.choice()
             let shared = jobs.filter { $0.runOptions.tenantRateLimit != nil }.map(\.name)
             if !shared.isEmpty {
-                guard case .postgres = try state.journal.choice() else {
+                guard case .postgres = journalChoice else {
                     throw ErrorReport.usage(
                         "tenant_rate_limit (job \(shared.joined(separator: ", "))) is shared through a PostgreSQL "
                             + "journal: give --journal postgres://USER@HOST/DB")
@@ -70,7 +71,7 @@ extension ScheduleCommand {
                 executable: Self.executablePath, journalPath: opened.location, logFormat: log.resolved, logger: logger)
             // The child gets the URL without the password (its command line is visible to every user), and the
             // password in its environment.
-            if case .postgres(let location) = try state.journal.choice() { launcher.journalPassword = location.password }
+            if case .postgres(let location) = journalChoice { launcher.journalPassword = location.password }
             let daemon = ScheduleDaemon(
                 jobs: jobs, clock: SystemScheduleClock(), store: schedule.store(in: opened),
                 fireLauncher: { [launcher] fire in await launcher.launch(fire) }, logger: logger,
