@@ -33,6 +33,24 @@ public struct RunOptions: Sendable {
     /// The run's journal: every change is written there before its request and after its answer. `nil` for
     /// none (`--no-journal`, the REPL, tests that do not need one).
     public var journal: RunJournal?
+    /// Which part of a workflow this run runs. Default ``WorkflowPhase/whole``.
+    public var phase: WorkflowPhase = .whole
+    /// The script's text when it is not read from ``scriptPath`` (a worker runs the text its distributed run
+    /// stored; the path then only names it in messages).
+    public var scriptSource: String?
+    /// A distributed run's worker: every status change tests the status it read (a raw patch that sets
+    /// `/status` gets a `test` too), so a writer whose lease ran out gets 409 instead of changing a SIM twice.
+    public var testsEveryStatus = false
+
+    /// What a run does with a workflow (a script returning `plan` and `apply`).
+    public enum WorkflowPhase: Sendable, Equatable {
+        /// The whole script: a workflow's plan, then its apply over the items (scripts of the old shape as they are).
+        case whole
+        /// The plan alone (a distributed run's coordinator): the items are kept for ``ScriptRunner/plannedItems``.
+        case plan
+        /// The apply alone, over these items (JSON texts): one shard of a distributed run.
+        case apply([String])
+    }
 
     /// `cmo.parallel`'s default concurrency: high enough that items waiting on monitors or sleeps never starve
     /// the HTTP slots (a waiting worker costs about 5 KB, 1.3 KB of it Lua heap: 5 MB for 1,000; see BENCHMARKS.md).

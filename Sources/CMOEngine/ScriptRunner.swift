@@ -46,7 +46,7 @@ public final class ScriptRunner {
         let operations = client.map { client in
             CMOOperations(
                 client: client, report: report, control: scheduler.control, dryRun: options.dryRun,
-                monitorTimeout: options.monitorTimeout, journal: options.journal)
+                monitorTimeout: options.monitorTimeout, journal: options.journal, testsEveryStatus: options.testsEveryStatus)
         }
         let progress: ProgressMeter? =
             switch options.progress {
@@ -93,14 +93,19 @@ public final class ScriptRunner {
     }
 
     private func execute() async -> RunResult {
-        guard let source = LuaSourceFile.read(options.scriptPath) else {
+        guard let source = options.scriptSource.map({ Array($0.utf8) }) ?? LuaSourceFile.read(options.scriptPath) else {
             return RunResult(
                 outcome: .failed(LuaError(.runtime, "cannot read \(options.scriptPath)")), exitCode: .usage,
                 errorReport: "cannot read script '\(options.scriptPath)'")
         }
-        // The main task: the workflow runner, given the chunk and the script's name.
+        // The main task: the workflow runner of the phase, given the chunk, the script's name and, for a plan the
+        // table its items are left in, for an apply the shard's items.
         let stack = state.stack
-        stack.pushRegistryField(CMOModule.workflowRunnerKey)
+        switch options.phase {
+        case .whole: stack.pushRegistryField(CMOModule.workflowRunnerKey)
+        case .plan: stack.pushRegistryField(CMOModule.workflowPlannerKey)
+        case .apply: stack.pushRegistryField(CMOModule.workflowApplierKey)
+        }
         do {
             try state.load(source, chunkName: options.scriptPath)
         } catch {
@@ -108,7 +113,18 @@ public final class ScriptRunner {
             return RunResult(outcome: .failed(error), exitCode: .scriptError, errorReport: error.message)
         }
         stack.push(options.scriptPath)
-        _ = scheduler.start(main: 2)
+        switch options.phase {
+        case .whole:
+            _ = scheduler.start(main: 2)
+        case .plan:
+            stack.pushTable()
+            stack.pushCopy(of: -1)
+            stack.setRegistryField(Self.planSinkKey)
+            _ = scheduler.start(main: 3)
+        case .apply(let items):
+            stack.pushArray(items) { stack.push($0) }
+            _ = scheduler.start(main: 3)
+        }
         logger.debug("run started", metadata: ["script": "\(options.scriptPath)"])
         let outcome = await scheduler.run(timeout: options.timeout)
         var result = Self.result(of: outcome)
@@ -116,6 +132,35 @@ public final class ScriptRunner {
             result.exitCode = .operationsFailed
         }
         return result
+    }
+
+    /// The registry key of the table a plan's items are left in.
+    private static let planSinkKey = "cmo.plan_sink"
+
+    /// After a ``RunOptions/WorkflowPhase/plan`` run that finished: each item's product id and the item as JSON,
+    /// in the plan's order; nil when the plan did not finish.
+    public var plannedItems: [(productID: String, item: String)]? {
+        let stack = state.stack
+        guard stack.pushRegistryField(Self.planSinkKey) == .table else {
+            stack.pop()
+            return nil
+        }
+        defer { stack.pop() }
+        stack.pushField("ids", of: -1)
+        let ids = try? stack.value(at: -1)
+        stack.pop()
+        stack.pushField("items", of: -1)
+        let items = try? stack.value(at: -1)
+        stack.pop()
+        func strings(_ value: LuaValue?) -> [String]? {
+            switch value {
+            case .array(let values)?: values.compactMap { if case .string(let text) = $0 { text } else { nil } }
+            case .object(let fields)? where fields.isEmpty: []
+            default: nil
+            }
+        }
+        guard let ids = strings(ids), let items = strings(items), ids.count == items.count else { return nil }
+        return zip(ids, items).map { (productID: $0, item: $1) }
     }
 
     static func result(of outcome: LuaRunOutcome) -> RunResult {

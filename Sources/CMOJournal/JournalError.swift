@@ -12,6 +12,8 @@ public struct JournalError: Error, Sendable, CustomStringConvertible, Equatable 
         case ambiguousRun
         /// A distributed run's worker no longer holds the shard's lease at its epoch: nothing of it was written.
         case fenced
+        /// A distributed run's `--max-changes` is reached, counting every worker's intents: nothing was written.
+        case limitReached
     }
 
     public var code: Code

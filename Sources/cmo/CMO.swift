@@ -15,6 +15,7 @@ struct CMO: AsyncParsableCommand {
         version: CMOVersion.description,
         subcommands: [
             RunCommand.self,
+            WorkerCommand.self,
             RunsCommand.self,
             JournalCommand.self,
             ScheduleCommand.self,

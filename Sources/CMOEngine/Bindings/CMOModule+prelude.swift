@@ -28,6 +28,8 @@ extension CMOModule {
         Self.moveToRegistry("_outcome_meta", key: ChangeResult.outcomeMetatableKey, on: stack)
         _ = try state.execute(String(decoding: PackageResources.workflow_lua, as: UTF8.self), chunkName: "=(cmo)")
         Self.moveToRegistry("_run_workflow", key: Self.workflowRunnerKey, on: stack)
+        Self.moveToRegistry("_plan_workflow", key: Self.workflowPlannerKey, on: stack)
+        Self.moveToRegistry("_apply_workflow", key: Self.workflowApplierKey, on: stack)
     }
 
     /// Moves `cmo[field]` to the registry under `key`.
@@ -42,4 +44,8 @@ extension CMOModule {
 
     /// The registry key of the function that runs a script's chunk (``ScriptRunner``).
     static let workflowRunnerKey = "cmo.run_workflow"
+    /// The registry key of the function that runs a workflow's plan alone (a distributed run's coordinator).
+    static let workflowPlannerKey = "cmo.plan_workflow"
+    /// The registry key of the function that applies a workflow to one shard's items (a distributed run's worker).
+    static let workflowApplierKey = "cmo.apply_workflow"
 }

@@ -12,11 +12,11 @@ struct CMOOperations: Sendable {
 
     init(
         client: CMOClient, report: RunReport, control: LuaScheduler.Control, dryRun: Bool, monitorTimeout: Duration,
-        journal: RunJournal?
+        journal: RunJournal?, testsEveryStatus: Bool = false
     ) {
         context = ChangeContext(
             client: client, report: report, control: control, journal: journal, known: KnownStatuses(),
-            dryRun: dryRun, monitorTimeout: monitorTimeout)
+            dryRun: dryRun, monitorTimeout: monitorTimeout, testsEveryStatus: testsEveryStatus)
     }
 
     /// Runs one change (`cmo.set_status` and its short forms, `cmo.patch`) through ``ChangePipeline``.

@@ -14,6 +14,8 @@ struct ChangeContext: Sendable {
     let dryRun: Bool
     /// How long a monitor is waited for unless the script says otherwise.
     let monitorTimeout: Duration
+    /// A distributed run's worker: every status change tests the status it read.
+    var testsEveryStatus = false
 
     /// Monitor ids a dry run hands out; `cmo.await_monitor` completes them at once.
     static let dryRunMonitorPrefix = "dry-run-"

@@ -88,6 +88,8 @@ struct ChangeMachine: Sendable {
         var prior: Prior?
         /// How long a `PENDING_` status is waited out before the change gives up.
         var settleLimit: Duration = .seconds(120)
+        /// A distributed run's worker: a raw patch that sets `/status` reads first and tests what it read.
+        var testsStatus = false
     }
 
     /// How many times a change is sent at most (after ambiguous failures and stale statuses).
@@ -167,7 +169,7 @@ struct ChangeMachine: Sendable {
             guard let known = setup.known else { return .read }
             return decide(status: known, document: nil)
         case .patch(let ops):
-            if setup.dryRun { return .read }
+            if setup.dryRun || (setup.testsStatus && setup.plan.setsUntestedStatus) { return .read }
             pendingOps = ops
             return .reserve
         }
@@ -179,7 +181,7 @@ struct ChangeMachine: Sendable {
             if sent { return settle(status: status) }
             if let conflict { return .fail(.api(conflict)) }
         }
-        switch setup.plan.decide(status: status, document: document, sent: sent) {
+        switch setup.plan.decide(status: status, document: document, sent: sent, testsStatus: setup.testsStatus) {
         case .done(let state): return .finish(state)
         case .conflict(let message): return .fail(.conflict(message))
         case .send(let ops):

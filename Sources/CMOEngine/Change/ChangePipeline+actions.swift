@@ -44,7 +44,19 @@ extension ChangePipeline {
             do {
                 try await journaled.write(record, .intent)
             } catch {
-                return .journalFailed(error)
+                switch error.code {
+                case .limitReached:
+                    // A distributed run's --max-changes, reached by all its workers together: a guard, as here.
+                    context.report.trip(error.message)
+                    context.control.stop(.requested(error.message))
+                    return .stopped(error.message)
+                case .fenced:
+                    // This worker lost the shard: the change is the next holder's, and nothing of it is journaled
+                    // here (a failure row would tell the next holder it had ended).
+                    return .stopped(error.message)
+                default:
+                    return .journalFailed(error)
+                }
             }
         }
         context.known.note(nil, for: request.bundleID)

@@ -52,7 +52,7 @@ final class ChangePipeline {
             ChangeMachine.Setup(
                 plan: request.plan, dryRun: context.dryRun, wait: request.wait, known: known,
                 transitions: profile?.transitions, prior: prior.map { .init(state: $0.state, monitorID: $0.monitorID) },
-                settleLimit: request.timeout ?? context.monitorTimeout))
+                settleLimit: request.timeout ?? context.monitorTimeout, testsStatus: context.testsEveryStatus))
     }
 
     /// Runs the change to its end. Returns how it ended; throws what the script sees as the call's error.

@@ -41,9 +41,16 @@ enum ChangePlan: Sendable, Equatable {
         case send([JSONPatchOperation])
     }
 
+    /// Whether this is a raw patch that replaces `/status` without testing it first.
+    var setsUntestedStatus: Bool {
+        guard case .patch(let ops) = self else { return false }
+        return ops.contains { $0.op == .replace && $0.path == "/status" } && !ops.contains { $0.op == .test && $0.path == "/status" }
+    }
+
     /// Decides from the SIM's `status` (its carrier's) and, for a raw patch, the targeted sub-product `document`.
-    /// `sent`: a request of ours may have been applied already.
-    func decide(status: String?, document: JSONValue?, sent: Bool) -> Decision {
+    /// `sent`: a request of ours may have been applied already. `testsStatus` (a distributed run's worker): a raw
+    /// patch that sets `/status` untested is sent with a `test` of the status read first.
+    func decide(status: String?, document: JSONValue?, sent: Bool, testsStatus: Bool = false) -> Decision {
         switch self {
         case .status(let target, let onlyIf):
             if status == target { return .done(sent ? .changed : .unchanged) }
@@ -57,6 +64,10 @@ enum ChangePlan: Sendable, Equatable {
             return .send(ops)
         case .patch(let ops):
             if sent, let document, JSONPatchCheck.holds(ops, in: document) { return .done(.changed) }
+            let read = document?["status"]?.stringValue ?? status
+            if testsStatus, setsUntestedStatus, let read {
+                return .send([JSONPatchOperation(op: .test, path: "/status", value: .string(read))] + ops)
+            }
             return .send(ops)
         }
     }

@@ -35,11 +35,10 @@ struct JournaledChange {
     ) async throws(JournalError) {
         guard let journal else { return }
         let row = self.row(record, state, httpStatus: httpStatus, sent: sent, in: journal)
-        let store = journal.journal
         let written = await Task { () async -> Result<ChangeEntry, JournalError> in
             do throws(JournalError) {
-                if row.id == nil { return .success(try await store.insert(row)) }
-                try await store.update(row)
+                if row.id == nil { return .success(try await journal.insertIntent(row)) }
+                try await journal.journal.update(row)
                 return .success(row)
             } catch {
                 return .failure(error)

@@ -14,11 +14,40 @@ public final class RunJournal: Sendable {
     public let run: RunEntry
     private let prior: [String: ChangeEntry]
     private let occurrences = Mutex<[String: Int]>([:])
+    private let shard: ShardWriter?
 
-    private init(journal: any Journal, run: RunEntry, prior: [String: ChangeEntry]) {
+    /// A distributed run's shard as one worker holds it: its intents go through the fence.
+    struct ShardWriter: Sendable {
+        let journal: PostgresJournal
+        let fence: ShardFence
+        let worker: String
+        let maxChanges: Int?
+    }
+
+    private init(journal: any Journal, run: RunEntry, prior: [String: ChangeEntry], shard: ShardWriter? = nil) {
         self.journal = journal
         self.run = run
         self.prior = prior
+        self.shard = shard
+    }
+
+    /// The journal of one shard of distributed run `run` (begun by its coordinator) as `worker` holds it at
+    /// `fence`: intents are written only while the lease holds (and, with `maxChanges`, while the run's workers
+    /// together have written fewer); `prior` is what earlier holders of the shard recorded.
+    public static func shard(
+        of run: RunEntry, in journal: PostgresJournal, fence: ShardFence, worker: String, maxChanges: Int?,
+        prior: [String: ChangeEntry]
+    ) -> RunJournal {
+        RunJournal(
+            journal: journal, run: run, prior: prior,
+            shard: ShardWriter(journal: journal, fence: fence, worker: worker, maxChanges: maxChanges))
+    }
+
+    /// Commits a change's intent: through the shard's fence in a distributed run, else as it is.
+    func insertIntent(_ change: ChangeEntry) async throws(JournalError) -> ChangeEntry {
+        guard let shard else { return try await journal.insert(change) }
+        return try await shard.journal.insertFenced(
+            change, fence: shard.fence, worker: shard.worker, maxChanges: shard.maxChanges)
     }
 
     /// Writes `run`'s row and, when it resumes a chain, loads what the chain recorded.

@@ -68,6 +68,14 @@ public final class RunReport: Sendable {
         if let refusal { throw GuardTripped(description: refusal) }
     }
 
+    /// Trips the guard from outside the run (a distributed run's `--max-changes`, counted by the journal across
+    /// workers): no change is reserved from now on. The first reason stays.
+    public func trip(_ reason: String) {
+        state.withLock { state in
+            if state.trip == nil { state.trip = reason }
+        }
+    }
+
     /// Claims the right to send a change's request now; refused once the run drains. Pair with ``endSend()``.
     public func beginSend() throws(GuardTripped) {
         let refusal: String? = state.withLock { state in

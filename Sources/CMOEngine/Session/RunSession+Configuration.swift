@@ -60,6 +60,32 @@ extension RunSession {
         public var reportPath: String?
         /// Whether the API client's counters are printed at the end (`--stats`).
         public var printsStatistics: Bool
+        /// A run spread over workers (`--distributed`); nil for a run in this process alone.
+        public var distribution: Distribution?
+
+        /// How a distributed run is spread: its shards and the coordinator's own worker.
+        public struct Distribution: Sendable {
+            /// Items per shard (`--shard-size`). Default 1,000.
+            public var shardSize: Int
+            /// Whether the coordinator works on shards too (not with `--no-local-worker`).
+            public var localWorker: Bool
+            /// The local worker's lease terms and takeover grace (nil: the API's request timeout + 5 s).
+            public var lease: ShardLease.Terms
+            public var grace: Duration?
+            /// How often shards are looked at (progress, the end) and a busy worker checks for a stop.
+            public var poll: Duration
+
+            public init(
+                shardSize: Int = 1_000, localWorker: Bool = true, lease: ShardLease.Terms = ShardLease.Terms(),
+                grace: Duration? = nil, poll: Duration = .seconds(1)
+            ) {
+                self.shardSize = shardSize
+                self.localWorker = localWorker
+                self.lease = lease
+                self.grace = grace
+                self.poll = poll
+            }
+        }
 
         public init(
             script: Script,
@@ -76,8 +102,10 @@ extension RunSession {
             monitorTimeout: Duration = .seconds(120),
             progress: RunOptions.Progress = .none,
             reportPath: String? = nil,
-            printsStatistics: Bool = false
+            printsStatistics: Bool = false,
+            distribution: Distribution? = nil
         ) {
+            self.distribution = distribution
             self.script = script
             self.api = api
             self.journal = journal

@@ -6,6 +6,8 @@ extension RunSession {
     struct StopState: Sendable {
         var stopper: RunStopper?
         var pending: String?
+        /// Takes stops instead of a runner (a distributed run's coordinator, once its plan is stored).
+        var handler: (@Sendable (String) -> Void)?
     }
 
     /// A signal arrived (the CLI installs the handlers and routes them here): the first stops the run gently
@@ -22,11 +24,25 @@ extension RunSession {
     /// Stops the run gently with `reason` (exit 4); a stop asked for before the script started stops it as soon
     /// as it starts. Callable from any thread.
     public func stop(_ reason: String) {
-        let stopper = stops.withLock { state -> RunStopper? in
-            if state.stopper == nil, state.pending == nil { state.pending = reason }
-            return state.stopper
+        let (stopper, handler) = stops.withLock { state in
+            if state.stopper == nil, state.handler == nil, state.pending == nil { state.pending = reason }
+            return (state.stopper, state.handler)
         }
-        if let stopper { Task { await stopper.stop(reason) } }
+        if let handler {
+            handler(reason)
+        } else if let stopper {
+            Task { await stopper.stop(reason) }
+        }
+    }
+
+    /// Routes stop requests to `handler` from now on (and hands it one that came before).
+    func attach(handler: @escaping @Sendable (String) -> Void) {
+        let pending = stops.withLock { state -> String? in
+            state.stopper = nil
+            state.handler = handler
+            return state.pending
+        }
+        if let pending { handler(pending) }
     }
 
     /// Routes stop requests to `stopper` from now on, and hands it one that came before.

@@ -34,6 +34,7 @@ public final class RunSession: Sendable {
         if case .interactive(let terminal, let dryRun) = configuration.script {
             return await interact(terminal, dryRun: dryRun)
         }
+        if let distribution = configuration.distribution { return await runDistributed(distribution) }
         let prepared: Prepared
         do {
             prepared = try await prepare()

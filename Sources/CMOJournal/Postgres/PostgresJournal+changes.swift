@@ -61,6 +61,20 @@ extension PostgresJournal {
         return latest
     }
 
+    /// The latest change of chain `rootID` for each change key, among those written for shard `shard` of a
+    /// distributed run (what a worker resuming the shard starts from, without reading the whole run).
+    public func latestChanges(rootID: String, shard: Int) async throws(JournalError) -> [String: ChangeEntry] {
+        let changes = try await rows("read a shard's changes") { connection in
+            try await connection.query("""
+                SELECT \(unescaped: PostgresRows.changeColumns) FROM change
+                WHERE root_id = \(rootID) AND dist_shard = \(shard) ORDER BY id
+                """, logger: self.logger)
+        } map: { try PostgresRows.change($0) }
+        var latest: [String: ChangeEntry] = [:]
+        for change in changes { latest[change.key] = change }
+        return latest
+    }
+
     public func count(
         ofRun runID: String, state: ChangeEntry.State, async: Bool?, answered: Bool?
     ) async throws(JournalError) -> Int {
@@ -74,14 +88,19 @@ extension PostgresJournal {
         return counted.first ?? 0
     }
 
-    static func insertQuery(_ change: ChangeEntry) -> PostgresQuery {
+    /// The insert of `change`; `writer` is the shard, epoch and worker of a distributed run's intent (for the
+    /// audit of who wrote what under which lease).
+    static func insertQuery(
+        _ change: ChangeEntry, writer: (shard: Int, epoch: Int64, worker: String)? = nil
+    ) -> PostgresQuery {
         """
         INSERT INTO change (run_id, root_id, key, product_id, iccid, ops, from_status, to_status, async, state,
-            intent_at, sent_at, http_status, monitor_id, error, correlation_id, ended_at)
+            intent_at, sent_at, http_status, monitor_id, error, correlation_id, ended_at, dist_shard, dist_epoch,
+            dist_worker)
         VALUES (\(change.runID), \(change.rootID), \(change.key), \(change.productID), \(change.iccid), \(change.ops),
             \(change.fromStatus), \(change.toStatus), \(change.async), \(change.state.rawValue), \(change.intentAt),
             \(change.sentAt), \(change.httpStatus), \(change.monitorID), \(change.error), \(change.correlationID),
-            \(change.endedAt))
+            \(change.endedAt), \(writer?.shard), \(writer?.epoch), \(writer?.worker))
         RETURNING id
         """
     }

@@ -151,6 +151,29 @@ enum PostgresSchema {
                 )
                 """,
             ]),
+        Migration(
+            version: 3, name: "distributed runs: the script and settings workers run with, run-wide guards, shard errors, who wrote each intent",
+            statements: [
+                """
+                ALTER TABLE dist_run
+                    ADD COLUMN script_name text NOT NULL DEFAULT '',
+                    ADD COLUMN script text NOT NULL DEFAULT '',
+                    ADD COLUMN settings text NOT NULL DEFAULT '{}',
+                    ADD COLUMN max_changes integer,
+                    ADD COLUMN changes_started integer NOT NULL DEFAULT 0,
+                    ADD COLUMN changes_ended integer NOT NULL DEFAULT 0,
+                    ADD COLUMN changes_failed integer NOT NULL DEFAULT 0,
+                    ADD COLUMN stop_reason text
+                """,
+                "ALTER TABLE dist_shard ADD COLUMN error text",
+                "ALTER TABLE dist_lease_event ADD COLUMN detail text",
+                """
+                ALTER TABLE change
+                    ADD COLUMN dist_shard integer,
+                    ADD COLUMN dist_epoch bigint,
+                    ADD COLUMN dist_worker text
+                """,
+            ]),
     ]
 
     /// The newest schema version this build knows.

@@ -46,6 +46,21 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup(title: "Journal")
     var journal: JournalOptions
 
+    @Flag(
+        help: ArgumentHelp(
+            "Spread a workflow (a script returning plan and apply) over workers through its PostgreSQL journal: "
+                + "the plan runs here once, its items are cut into shards for 'cmo worker' processes (and this one)."))
+    var distributed = false
+
+    @Option(help: ArgumentHelp("With --distributed: items per shard.", valueName: "N"))
+    var shardSize: Int = 1_000
+
+    @Flag(help: "With --distributed: work on no shard here, leave them all to 'cmo worker' processes.")
+    var noLocalWorker = false
+
+    @OptionGroup(title: "Leases (with --distributed)")
+    var leases: LeaseOptions
+
     @Flag(help: "Write no journal (the run cannot be resumed).")
     var noJournal = false
 
@@ -143,6 +158,13 @@ struct RunCommand: AsyncParsableCommand {
             throw ValidationError("--force only goes with --resume")
         }
         if noJournal, journal.path != nil { throw ValidationError("give --journal PATH or --no-journal, not both") }
+        if distributed {
+            if noJournal { throw ValidationError("--distributed needs the PostgreSQL journal: drop --no-journal") }
+            guard shardSize >= 1 else { throw ValidationError("--shard-size must be at least 1") }
+            if report != nil { throw ValidationError("--report is not written for a distributed run: see 'cmo runs show'") }
+        } else if noLocalWorker || shardSize != 1_000 {
+            throw ValidationError("--shard-size and --no-local-worker only go with --distributed")
+        }
         try cassette.validate(sim: simulation.sim, noAPI: noAPI)
         if noAPI, simulation.sim { throw ValidationError("give --sim or --no-api, not both") }
         for pair in vars where !pair.contains("=") || pair.hasPrefix("=") {
@@ -223,6 +245,10 @@ struct RunCommand: AsyncParsableCommand {
             guards: RunReport.Guards(maxChanges: maxChanges, maxFailureRate: maxFailureRate),
             progress: FileOutput.standardError.isTerminal && log.resolved == .text ? .live : .periodic(.milliseconds(Int64(progressInterval * 1000))),
             reportPath: report,
-            printsStatistics: stats)
+            printsStatistics: stats,
+            distribution: distributed
+                ? RunSession.Configuration.Distribution(
+                    shardSize: shardSize, localWorker: !noLocalWorker, lease: leases.terms, grace: leases.grace)
+                : nil)
     }
 }

@@ -56,18 +56,23 @@ struct RunsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let runID = self.runID
-            let (item, changes) = try await history.journal.read { journal async throws(JournalError) in
+            let (item, changes, shards) = try await history.journal.read { journal async throws(JournalError) in
                 let run = try await journal.run(runID)
-                return (try await RunHistory([run], in: journal).items[0], try await journal.changes(ofRun: run.id))
+                // A distributed run's shards, with their owners and counts (only the PostgreSQL journal has them).
+                let shards = try await (journal as? PostgresJournal)?.shards(runID: run.id) ?? []
+                return (try await RunHistory([run], in: journal).items[0], try await journal.changes(ofRun: run.id), shards)
             }
             let listed = all ? changes : changes.filter(RunHistoryFormat.isFailure)
             switch history.output.resolved {
             case .json:
                 var document = RunHistoryFormat.summary(item)
+                if !shards.isEmpty { document["shards"] = .array(shards.map(RunHistoryFormat.shard)) }
                 document["changes"] = .array(listed.map(RunHistoryFormat.change))
                 StandardStreams.out(RunHistoryFormat.json(document))
             case .table:
-                StandardStreams.out(RunHistoryFormat.text(item, changes: changes, listed: listed, all: all))
+                var text = RunHistoryFormat.text(item, changes: changes, listed: listed, all: all)
+                if !shards.isEmpty { text += "\n" + RunHistoryFormat.shards(shards) }
+                StandardStreams.out(text)
             }
         }
     }
