@@ -75,10 +75,23 @@ struct WorkerCommand: AsyncParsableCommand {
         guard let store = try await journal.open() as? PostgresJournal else {
             throw ErrorReport.usage("cmo worker needs a PostgreSQL journal")
         }
+        var runID = run
+        if let run {
+            do throws(JournalError) {
+                let entry = try await store.run(run)
+                guard try await store.distributedRun(entry.id) != nil else {
+                    throw JournalError(.unknownRun, "run \(entry.id) is not a distributed run")
+                }
+                runID = entry.id
+            } catch {
+                await store.close()
+                throw ErrorReport.usage("\(error.message) (in \(store.location))")
+            }
+        }
         let console = RunSession.Console.standard
         let worker = DistributedWorker(
             configuration: DistributedWorker.Configuration(
-                name: name ?? DistributedWorker.defaultName(), runID: run, maxShards: maxShards,
+                name: name ?? DistributedWorker.defaultName(), runID: runID, maxShards: maxShards,
                 leavesWhenRunEnds: run != nil, lease: leases.terms, grace: leases.grace, api: resolved.configuration,
                 apiUnavailable: resolved.unavailable, modulePaths: [Stdlib.defaultPath()]),
             journal: store, logger: logger, report: console.report)
