@@ -58,6 +58,9 @@ extension ChangePipeline {
                     return .journalFailed(error)
                 }
             }
+            if let journal = context.journal, !journal.maySend {
+                return .stopped("the shard's lease ran out: the request was not sent")
+            }
         }
         context.known.note(nil, for: request.bundleID)
         do {

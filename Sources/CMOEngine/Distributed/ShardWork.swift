@@ -50,9 +50,11 @@ struct ShardWork: Sendable {
     /// Runs the shard; true when it was ended here (done), false when it was lost or given back.
     func run() async -> Bool {
         let label = "shard \(fence.shard) of run \(fence.runID) (epoch \(fence.epoch))"
+        let lease = LeaseBox(
+            ShardLease(shard: fence.shard, epoch: fence.epoch, claimSentAt: claimSentAt, terms: worker.configuration.lease))
         let prepared: (RunOptions, DistributedSettings)
         do {
-            prepared = try await options()
+            prepared = try await options(lease: lease)
         } catch {
             worker.report("cmo worker \(name): cannot start \(label): \(error.message)")
             // Given back: another try (here or elsewhere) may read the journal again.
@@ -66,7 +68,7 @@ struct ShardWork: Sendable {
         let stopper = runner.stopper
         worker.attach(stopper)
         let ending = EndingBox()
-        let keeper = Task { await keepLease(stopper: stopper, ending: ending) }
+        let keeper = Task { await keepLease(lease, stopper: stopper, ending: ending) }
         let started = ContinuousClock.now
         let result = await runner.run()
         keeper.cancel()
@@ -122,7 +124,7 @@ struct ShardWork: Sendable {
 
     /// The runner's options for this shard: the run's script and settings, the shard's items, the fenced journal
     /// (with what earlier holders of the shard recorded, when it was claimed before).
-    private func options() async throws(JournalError) -> (RunOptions, DistributedSettings) {
+    private func options(lease: LeaseBox) async throws(JournalError) -> (RunOptions, DistributedSettings) {
         guard let record = try await journal.distributedRun(fence.runID) else {
             throw JournalError(.unknownRun, "run \(fence.runID) is not a distributed run")
         }
@@ -140,7 +142,7 @@ struct ShardWork: Sendable {
             monitorTimeout: settings.monitorTimeout,
             journal: RunJournal.shard(
                 of: run, in: journal, fence: fence, worker: configuration.name, maxChanges: settings.maxChanges,
-                prior: prior))
+                prior: prior, maySend: { lease.state.withLock { $0.maySend(at: .now) } }))
         options.phase = RunOptions.WorkflowPhase.apply(items)
         options.scriptSource = record.plan.script
         options.testsEveryStatus = true
@@ -150,9 +152,7 @@ struct ShardWork: Sendable {
     /// Holds the lease while the shard runs: a tick at every heartbeat or deadline (and every poll, to see a stop
     /// of the run), each renewal in a task of its own so that a database that hangs cannot hold the deadline back.
     /// At the deadline the runner stops at once: no new request goes out.
-    private func keepLease(stopper: RunStopper, ending: EndingBox) async {
-        let lease = LeaseBox(
-            ShardLease(shard: fence.shard, epoch: fence.epoch, claimSentAt: claimSentAt, terms: worker.configuration.lease))
+    private func keepLease(_ lease: LeaseBox, stopper: RunStopper, ending: EndingBox) async {
         let (journal, fence, name) = (self.journal, self.fence, self.name)
         let poll = worker.configuration.poll
         var lastStopCheck = ContinuousClock.now

@@ -22,6 +22,8 @@ public final class RunJournal: Sendable {
         let fence: ShardFence
         let worker: String
         let maxChanges: Int?
+        /// Whether the worker's lease still allows a request to start, by its own monotonic clock.
+        let maySend: @Sendable () -> Bool
     }
 
     private init(journal: any Journal, run: RunEntry, prior: [String: ChangeEntry], shard: ShardWriter? = nil) {
@@ -34,14 +36,20 @@ public final class RunJournal: Sendable {
     /// The journal of one shard of distributed run `run` (begun by its coordinator) as `worker` holds it at
     /// `fence`: intents are written only while the lease holds (and, with `maxChanges`, while the run's workers
     /// together have written fewer); `prior` is what earlier holders of the shard recorded.
+    /// `maySend` says whether the lease still allows a request to start (asked after each intent, right before
+    /// its request).
     public static func shard(
         of run: RunEntry, in journal: PostgresJournal, fence: ShardFence, worker: String, maxChanges: Int?,
-        prior: [String: ChangeEntry]
+        prior: [String: ChangeEntry], maySend: @escaping @Sendable () -> Bool
     ) -> RunJournal {
         RunJournal(
             journal: journal, run: run, prior: prior,
-            shard: ShardWriter(journal: journal, fence: fence, worker: worker, maxChanges: maxChanges))
+            shard: ShardWriter(journal: journal, fence: fence, worker: worker, maxChanges: maxChanges, maySend: maySend))
     }
+
+    /// Whether a request may start now: always, unless this is a distributed run's shard whose lease ran out by
+    /// the worker's clock (then the change's intent stays open, for the next holder to read first).
+    var maySend: Bool { shard?.maySend() ?? true }
 
     /// Commits a change's intent: through the shard's fence in a distributed run, else as it is.
     func insertIntent(_ change: ChangeEntry) async throws(JournalError) -> ChangeEntry {

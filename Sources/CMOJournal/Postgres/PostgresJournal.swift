@@ -54,6 +54,9 @@ public final class PostgresJournal: Sendable {
             database: location.database, tls: location.requiresTLS ? .require(.makeClientConfiguration()) : .disable)
         configuration.options.maximumConnections = max(2, maximumConnections)
         configuration.options.connectTimeout = .seconds(10)
+        // A transaction left open by a client that stopped (SIGSTOP, a frozen VM) would keep its row locks: a
+        // distributed run's shard could not be taken over. The server ends such a session after 10 s.
+        configuration.options.additionalStartupParameters = [("idle_in_transaction_session_timeout", "10s")]
         // The pool's own messages (each failed connection attempt while the server restarts) stay below warnings;
         // ``retrying(_:_:)`` says once that the journal's server went away and once that it is back.
         var poolLogger = logger
