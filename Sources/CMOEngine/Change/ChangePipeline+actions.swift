@@ -52,14 +52,19 @@ extension ChangePipeline {
                     return .stopped(error.message)
                 case .fenced:
                     // This worker lost the shard: the change is the next holder's, and nothing of it is journaled
-                    // here (a failure row would tell the next holder it had ended).
+                    // here (a failure row would tell the next holder it had ended). The shard's run stops.
+                    context.journal?.noteLeaseLost()
+                    context.control.stop(.requested(error.message))
                     return .stopped(error.message)
                 default:
                     return .journalFailed(error)
                 }
             }
             if let journal = context.journal, !journal.maySend {
-                return .stopped("the shard's lease ran out: the request was not sent")
+                let reason = "the shard's lease ran out: the request was not sent"
+                journal.noteLeaseLost()
+                context.control.stop(.requested(reason))
+                return .stopped(reason)
             }
         }
         context.known.note(nil, for: request.bundleID)

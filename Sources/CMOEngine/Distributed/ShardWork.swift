@@ -77,6 +77,11 @@ struct ShardWork: Sendable {
         let seconds = (ContinuousClock.now - started).seconds
         let counts = Dictionary(uniqueKeysWithValues: runner.report.counts.map { ($0.key.rawValue, $0.value) })
         let summary = counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+        // A lease that ran out by this worker's clock while the runner ended counts as lost, whatever the runner
+        // says: some of its changes may have been refused a request.
+        if !lease.state.withLock({ $0.maySend(at: .now) }) || options.journal?.leaseLost == true {
+            _ = ending.end(.lost("its deadline passed"))
+        }
         if case .lost(let why) = ending.value {
             worker.report("cmo worker \(name): \(label) lost (\(why)): left to its next holder")
             return false

@@ -15,6 +15,7 @@ public final class RunJournal: Sendable {
     private let prior: [String: ChangeEntry]
     private let occurrences = Mutex<[String: Int]>([:])
     private let shard: ShardWriter?
+    private let leaseLostFlag = Mutex(false)
 
     /// A distributed run's shard as one worker holds it: its intents go through the fence.
     struct ShardWriter: Sendable {
@@ -50,6 +51,12 @@ public final class RunJournal: Sendable {
     /// Whether a request may start now: always, unless this is a distributed run's shard whose lease ran out by
     /// the worker's clock (then the change's intent stays open, for the next holder to read first).
     var maySend: Bool { shard?.maySend() ?? true }
+
+    /// Notes that the shard's lease was found lost while a change went (its intent fenced, or its deadline past).
+    func noteLeaseLost() { leaseLostFlag.withLock { $0 = true } }
+
+    /// Whether a change of this shard found its lease lost: the shard is its next holder's.
+    public var leaseLost: Bool { leaseLostFlag.withLock { $0 } }
 
     /// Commits a change's intent: through the shard's fence in a distributed run, else as it is.
     func insertIntent(_ change: ChangeEntry) async throws(JournalError) -> ChangeEntry {

@@ -101,7 +101,7 @@ extension PostgresJournal {
     }
 
     /// Ends `fence`'s shard with its change counts; false when the shard has moved to a later epoch (another
-    /// worker holds it now and will end it).
+    /// worker holds it now and will end it) or its lease ran out (another may take it over: it resumes it).
     ///
     /// `ended` and `failed` (changes that ended `changed` or `failed`, and the failed ones) are added to the run's
     /// totals, which the failure-rate guard reads across workers; `error` is a script error that ended the shard.
@@ -114,6 +114,7 @@ extension PostgresJournal {
             let done = try await Self.returnsRow("""
                 UPDATE dist_shard SET state = 'done', lease_until = NULL, counts = \(countsText), error = \(error)
                 WHERE run_id = \(fence.runID) AND shard = \(fence.shard) AND epoch = \(fence.epoch) AND state = 'leased'
+                  AND lease_until > clock_timestamp()
                 RETURNING shard
                 """, on: connection, logger: logger)
             guard done else { return false }
