@@ -4,6 +4,8 @@
 --
 -- Vars:  backend  only SIMs of this backend (e.g. JASPER); default: every backend
 -- Run:   cmo run --sim scripts/workflows/activate-plan.lua --var backend=JASPER --dry-run
+--        cmo run scripts/workflows/activate-plan.lua --distributed --journal postgres://cmo@db/cmo   (then, on other
+--        hosts: cmo worker --journal postgres://cmo@db/cmo --run RUN_ID)
 local backend = cmo.vars.backend
 
 return {

@@ -254,9 +254,11 @@ function cmo.wait_all(tasks) end
 function cmo.parallel(items, fn, opts) end
 
 ---A workflow written as a plan and an action: a script that returns one is run as `cmo.parallel(plan(), apply)`.
+---With `cmo run --distributed` the plan runs once on the coordinator and each worker applies its shards' items
+---(which travel as JSON: strings, numbers, booleans and tables of them).
 ---@class cmo.Workflow
----@field plan fun(): any[] read-only: the items (product ids, or small tables with an `id`)
----@field apply fun(item: any, index: integer): any changes one item
+---@field plan fun(): any[] read-only: the items (product ids, or small tables with a string `id`)
+---@field apply fun(item: any, index: integer): any changes one item (distributed: `index` counts within its shard)
 
 ---Whether `value` is an error value.
 ---@param value any
