@@ -109,12 +109,69 @@ import Testing
         for journal in journals { await journal.close() }
     }
 
+    @Test func maxChangesIsCountedAcrossEveryWorkersIntents() async throws {
+        let journals = try await Self.journals(2)
+        try await journals[0].createDistributedRun(
+            runID: "run-1", items: Self.items(["A-1", "A-2", "A-3", "A-4"]), shardSize: 2,
+            plan: DistributedRunPlan(scriptName: "plan.lua", script: "return {}", settings: "{}", maxChanges: 3))
+        var fences: [ShardFence] = []
+        for (index, journal) in journals.enumerated() {
+            let claim = try await journal.claimShard(runID: "run-1", worker: "w\(index)", lease: .seconds(30), grace: .seconds(5))
+            fences.append(try #require(claim).fence)
+        }
+        _ = try await journals[0].insertFenced(Self.intent("A-1"), fence: fences[0], worker: "w0", maxChanges: 3)
+        _ = try await journals[1].insertFenced(Self.intent("A-3"), fence: fences[1], worker: "w1", maxChanges: 3)
+        _ = try await journals[0].insertFenced(Self.intent("A-2"), fence: fences[0], worker: "w0", maxChanges: 3)
+        do {
+            _ = try await journals[1].insertFenced(Self.intent("A-4"), fence: fences[1], worker: "w1", maxChanges: 3)
+            Issue.record("a fourth intent was written under --max-changes 3")
+        } catch {
+            #expect(error.code == .limitReached)
+        }
+        #expect(try await journals[0].changes(ofRun: "run-1").count == 3)
+        #expect(try await journals[0].distributedRun("run-1")?.changesStarted == 3)
+        for journal in journals { await journal.close() }
+    }
+
+    @Test func aShardGivenBackIsPendingAndItsNextClaimResumesFromItsOwnChanges() async throws {
+        let journal = try await Self.journals(1)[0]
+        try await journal.createDistributedRun(runID: "run-1", items: Self.items(["B-1", "B-2", "C-1"]), shardSize: 2)
+        let first = try #require(try await journal.claimShard(runID: "run-1", worker: "w", lease: .seconds(30), grace: .seconds(5)))
+        _ = try await journal.insertFenced(Self.intent("B-1"), fence: first.fence, worker: "w")
+        #expect(try await journal.returnShard(first.fence, worker: "w"))
+        let rows = try await journal.shards(runID: "run-1")
+        #expect(rows[0].state == .pending && rows[0].owner == nil)
+        let again = try #require(try await journal.claimShard(runID: "run-1", worker: "v", lease: .seconds(30), grace: .seconds(5)))
+        #expect(again.fence.shard == 0 && again.fence.epoch == 2 && !again.tookOver)
+        let prior = try await journal.latestChanges(rootID: "run-1", shard: 0)
+        #expect(prior.keys.sorted() == ["B-1#1"] && prior["B-1#1"]?.state == .intent)
+        #expect(try await journal.latestChanges(rootID: "run-1", shard: 1).isEmpty)
+        await journal.close()
+    }
+
+    @Test func aShardWhoseLeaseRanOutCannotBeEndedByItsHolder() async throws {
+        let journal = try await Self.journals(1)[0]
+        try await journal.createDistributedRun(runID: "run-1", items: Self.items(["D-1"]), shardSize: 1)
+        let held = try #require(try await journal.claimShard(runID: "run-1", worker: "w", lease: .seconds(30), grace: .seconds(5)))
+        _ = try PostgresTestCluster.shared().psql(
+            "UPDATE dist_shard SET lease_until = clock_timestamp() - interval '1 second'",
+            database: URL(string: journal.location)!.lastPathComponent)
+        #expect(try await journal.finishShard(held.fence, worker: "w", counts: ["changed": 1]) == false)
+        #expect(try await journal.shards(runID: "run-1").first?.state == .leased)
+        await journal.close()
+    }
+
     @Test func aStoppedRunGivesNoMoreShards() async throws {
         let journal = try await Self.journals(1)[0]
         try await journal.createDistributedRun(runID: "run-1", items: Self.items(["A-1", "A-2", "A-3"]), shardSize: 1)
         #expect(try await journal.claimShard(runID: nil, worker: "w", lease: .seconds(30), grace: .seconds(5)) != nil)
-        try await journal.requestStop(runID: "run-1")
+        try await journal.requestStop(runID: "run-1", reason: "interrupted by SIGINT")
         #expect(try await journal.claimShard(runID: nil, worker: "w", lease: .seconds(30), grace: .seconds(5)) == nil)
+        #expect(try await journal.distributedRun("run-1")?.stopReason == "interrupted by SIGINT")
+        #expect(try await journal.openDistributedRuns().isEmpty)
+        try await journal.clearStop(runID: "run-1")
+        #expect(try await journal.openDistributedRuns() == ["run-1"])
+        #expect(try await journal.claimShard(runID: nil, worker: "w", lease: .seconds(30), grace: .seconds(5)) != nil)
         await journal.close()
     }
 }

@@ -1,3 +1,4 @@
+import CMOClient
 import CMOJournal
 import Foundation
 import LuaKit
@@ -20,6 +21,12 @@ extension RunSession {
         } catch {
             console.report("error: \(error.message)")
             return error.exitCode
+        }
+        let requestTimeout = api.configuration?.timeout.request ?? .seconds(60)
+        if distribution.localWorker, let grace = distribution.grace, grace <= requestTimeout {
+            console.report(
+                "error: --lease-grace must be longer than the API's request timeout (\(requestTimeout)): a request of a worker that lost its lease could still arrive")
+            return .usage
         }
         switch configuration.script {
         case .resume(let runID, _):
