@@ -71,15 +71,7 @@ struct DistributedHarness {
 
     /// The simulator's changes per product, for the products it changed.
     func changeCounts() throws -> [String: Int] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        process.arguments = ["-sS", "--fail", simulator.origin + "/_sim/changes"]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Int]).filter { $0.value > 0 }
+        try PostgresJournalRunTests.changeCounts(simulator)
     }
 
     /// One number from `sql` on the run's database.
