@@ -44,6 +44,20 @@ import Glibc
         #expect(changed == planned)
     }
 
+    @Test func failedChangesInAnyShardEndTheRunWithExitThree() throws {
+        let harness = try DistributedHarness(
+            fleet: 300, simulatorFlags: ["--latency-ms", "5", "--async-delay-ms", "100", "--in-error-rate", "0.2"])
+        let coordinator = try harness.coordinator("failing", ["--shard-size", "15"])
+        let worker = try harness.worker("failing", name: "w1")
+        let ended = try coordinator.wait()
+        _ = try worker.wait()
+        #expect(ended.status == 3, "\(ended.stderr)")
+        let failed = try harness.number("SELECT sum((counts::json ->> 'failed')::int) FROM dist_shard")
+        #expect(failed > 0)
+        #expect(ended.stderr.contains("\(failed) failed"), "\(ended.stderr)")
+        #expect(ended.stderr.contains(CLI.resumeHint), "\(ended.stderr)")
+    }
+
     @Test func maxChangesCountsEveryWorkersChanges() throws {
         let harness = try DistributedHarness(fleet: 400, simulatorFlags: ["--latency-ms", "5", "--async-delay-ms", "100"])
         let coordinator = try harness.coordinator("guarded", ["--shard-size", "10", "--max-changes", "25"])
