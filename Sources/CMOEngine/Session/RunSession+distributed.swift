@@ -158,12 +158,12 @@ extension RunSession {
         }
         localWorker?.stop("the run ended")
         _ = await working?.value
-        return await end(runID, journal: journal, shards: shards, record: record)
+        return await end(runID, journal: journal, shards: shards, record: record, ephemeralAPI: api.isEphemeral)
     }
 
     /// The run's end from its shards: the summary, the exit code, the journal's row, the resume hint.
     private func end(
-        _ runID: String, journal: PostgresJournal, shards: [ShardRow], record: DistributedRunRecord?
+        _ runID: String, journal: PostgresJournal, shards: [ShardRow], record: DistributedRunRecord?, ephemeralAPI: Bool
     ) async -> CMOExitCode {
         var counts: [String: Int] = [:]
         for shard in shards { counts.merge(shard.counts, uniquingKeysWith: +) }
@@ -182,7 +182,7 @@ extension RunSession {
         let summary = counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
         console.report(
             "cmo: run \(runID): \(shards.count - unfinished) of \(shards.count) shards done by \(owners.count) "
-                + "worker\(owners.count == 1 ? "" : "s"); changes: \(summary.isEmpty ? "none" : summary)")
+                + "worker\(owners.count == 1 ? "" : "s"); changes in the shards done: \(summary.isEmpty ? "none" : summary)")
         for error in errors { console.report("cmo: \(error)") }
         let reason = errors.first ?? (code == .stopped ? record?.stopReason ?? "stopped" : nil)
         if code == .stopped { console.report("cmo: stopped: \(reason ?? "stopped")") }
@@ -193,7 +193,8 @@ extension RunSession {
         } catch {
             console.report("cmo: warning: \(error.message)")
         }
-        if code == .stopped || code == .operationsFailed {
+        // None against an in-process simulator (--sim): its state ended with this process.
+        if code == .stopped || code == .operationsFailed, !ephemeralAPI {
             console.report("cmo: resume with: cmo run --resume \(runID) --distributed --journal \(journal.location)")
         }
         return code
