@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Distributed runs (issue 16), at default settings (shard size 1,000, concurrency 1,000, lease 30 s, heartbeat 10 s):
-#  1. throughput: a plan/apply workflow activating every INACTIVE SIM of a 30,000-product fleet (about 9,000 SIMs,
-#     so 9 shards; 20 ms latency, async changes complete after 1 s; 1NCE's 10 requests/s lifted, in the simulator
+#  1. throughput: a plan/apply workflow activating every INACTIVE SIM of a 100,000-product fleet (about 9,300 SIMs,
+#     so 10 shards; 20 ms latency, async changes complete after 1 s; 1NCE's 10 requests/s lifted, in the simulator
 #     and the clients alike, since a per-process pace of a backend is not what is measured here) run by `cmo run`
 #     alone (the baseline, same PostgreSQL journal), then
 #     `cmo run --distributed` with 1, 2 and 3 workers (the coordinator's own, plus `cmo worker` processes),
@@ -20,7 +20,7 @@ ensure_lua_dev
 ensure_debian_packages time postgresql postgresql-client
 
 runs=${RUNS:-3}
-fleet=${FLEET:-30000}
+fleet=${FLEET:-100000}
 release_cmo
 work=$(mktemp -d)
 chmod 755 "$work"
