@@ -9,10 +9,10 @@ import Glibc
 /// The built `cmo` keeps operator data private under the usual 022 umask: the state directory 0700, the journal,
 /// its WAL and reports 0600; an existing journal or state directory readable by others is warned about once.
 @Suite struct PrivateFilesCommandTests {
-    static func mode(_ path: String) -> mode_t {
-        var status = stat()
-        guard stat(path, &status) == 0 else { return 0 }
-        return status.st_mode & 0o7777
+    /// The file's permission bits (0 when it cannot be read).
+    static func mode(_ path: String) -> Int {
+        let permissions = try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber
+        return (permissions?.intValue ?? 0) & 0o7777
     }
 
     @Test func aRunCreatesItsStateDirectoryJournalAndReportForTheOwnerOnly() throws {

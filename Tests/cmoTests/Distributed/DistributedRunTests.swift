@@ -58,6 +58,19 @@ import Glibc
         #expect(ended.stderr.contains(CLI.resumeHint), "\(ended.stderr)")
     }
 
+    @Test func theFailureRateIsCheckedOnTheRunsTotalsAcrossWorkers() throws {
+        let harness = try DistributedHarness(
+            fleet: 600, simulatorFlags: ["--latency-ms", "5", "--async-delay-ms", "100", "--in-error-rate", "0.5"])
+        // Shards of 10: no shard alone reaches the 20 changes the rate needs; the run's totals do.
+        let coordinator = try harness.coordinator("failrate", ["--shard-size", "10", "--max-failure-rate", "0.2"])
+        let worker = try harness.worker("failrate", name: "w1")
+        let ended = try coordinator.wait()
+        _ = try worker.wait()
+        #expect(ended.status == 4, "\(ended.stderr)")
+        #expect(ended.stderr.contains("--max-failure-rate 0.20 exceeded across the run's workers"), "\(ended.stderr)")
+        #expect(try harness.number("SELECT count(*) FROM dist_shard WHERE state = 'pending'") > 0)
+    }
+
     @Test func maxChangesCountsEveryWorkersChanges() throws {
         let harness = try DistributedHarness(fleet: 400, simulatorFlags: ["--latency-ms", "5", "--async-delay-ms", "100"])
         let coordinator = try harness.coordinator("guarded", ["--shard-size", "10", "--max-changes", "25"])
