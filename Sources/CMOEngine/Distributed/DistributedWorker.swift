@@ -112,7 +112,7 @@ public final class DistributedWorker: Sendable {
     /// stopped.
     public func run() async -> Outcome {
         var outcome = Outcome()
-        var idleNoted = false
+        var idleNoted = false, failing = false
         while stopReason == nil {
             if let limit = configuration.maxShards, outcome.shardsDone + outcome.shardsLeft >= limit { break }
             let sentAt = ContinuousClock.now
@@ -122,10 +122,13 @@ public final class DistributedWorker: Sendable {
                     runID: configuration.runID, worker: configuration.name, lease: configuration.lease.duration,
                     grace: configuration.grace)
             } catch {
-                logger.warning("cannot claim a shard: \(error.message)", metadata: ["worker": "\(configuration.name)"])
+                // Said once until a claim works again (the journal's own retries have run out by now).
+                if !failing { logger.warning("cannot claim a shard: \(error.message)", metadata: ["worker": "\(configuration.name)"]) }
+                failing = true
                 try? await Task.sleep(for: configuration.poll)
                 continue
             }
+            failing = false
             guard let claim else {
                 if configuration.leavesWhenRunEnds, let runID = configuration.runID, await !runIsOpen(runID) { break }
                 if !idleNoted {
