@@ -12,16 +12,16 @@ local function is_workflow(value)
   return type(value) == "table" and (rawget(value, "plan") ~= nil or rawget(value, "apply") ~= nil)
 end
 
--- The workflow the chunk returned, with both functions checked; nil for a script of the old shape, unless
--- `required` (a distributed run), which raises.
-local function load_workflow(main_chunk, script, required)
-  local workflow = main_chunk()
+-- Raises unless `workflow` (what the chunk returned) has both functions; `required` (a distributed run): unless it
+-- is a workflow at all. Each runner calls the chunk itself, as the first statement of its own (called any other
+-- way, a loop stopped by the instruction budget was reported at its function's first line, not where it ran).
+local function check_workflow(workflow, script, required)
   if not is_workflow(workflow) then
     if required then
       error(("%s: only a workflow can be distributed: the script must return a table with 'plan' and 'apply'")
         :format(script), 0)
     end
-    return nil
+    return
   end
   for _, name in ipairs({ "plan", "apply" }) do
     local field = rawget(workflow, name)
@@ -29,7 +29,6 @@ local function load_workflow(main_chunk, script, required)
       error(("%s: the workflow's '%s' must be a function, got %s"):format(script, name, type(field)), 0)
     end
   end
-  return workflow
 end
 
 local function planned_items(workflow, script)
@@ -43,14 +42,18 @@ end
 
 -- Left in `cmo._run_workflow` for the host, which moves it out of the scripts' reach.
 function cmo._run_workflow(main_chunk, script)
-  local workflow = load_workflow(main_chunk, script, false)
-  if workflow then cmo.parallel(planned_items(workflow, script), workflow.apply) end
+  local workflow = main_chunk()
+  if not is_workflow(workflow) then return end
+  check_workflow(workflow, script, false)
+  cmo.parallel(planned_items(workflow, script), workflow.apply)
 end
 
 -- The coordinator of a distributed run: the plan alone. Each item's product id and the item as JSON go into
 -- `sink.ids` and `sink.items` for the host (an item is a product id, or a small table with an `id`).
 function cmo._plan_workflow(main_chunk, script, sink)
-  local items = planned_items(load_workflow(main_chunk, script, true), script)
+  local workflow = main_chunk()
+  check_workflow(workflow, script, true)
+  local items = planned_items(workflow, script)
   local ids, encoded = {}, {}
   for i, item in ipairs(items) do
     local id = item
@@ -66,7 +69,8 @@ end
 
 -- A worker of a distributed run: `apply` over one shard's items, given as JSON texts.
 function cmo._apply_workflow(main_chunk, script, shard_items)
-  local workflow = load_workflow(main_chunk, script, true)
+  local workflow = main_chunk()
+  check_workflow(workflow, script, true)
   local items = {}
   for i, text in ipairs(shard_items) do items[i] = json.decode(text) end
   cmo.parallel(items, workflow.apply)

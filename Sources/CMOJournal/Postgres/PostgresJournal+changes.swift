@@ -105,6 +105,9 @@ extension PostgresJournal {
         """
     }
 
+    /// The update of `change`'s row. A row that has ended is never moved back to an open state: a try that took
+    /// too long (``PostgresAttempt``) is abandoned, not cancelled, and may still commit after the writes queued
+    /// behind it (its retry's, and the change's end).
     private static func updateQuery(_ change: ChangeEntry) -> PostgresQuery {
         """
         UPDATE change SET from_status = \(change.fromStatus), to_status = \(change.toStatus), async = \(change.async),
@@ -112,6 +115,7 @@ extension PostgresJournal {
             monitor_id = \(change.monitorID), error = \(change.error), correlation_id = \(change.correlationID),
             ended_at = \(change.endedAt), iccid = \(change.iccid)
         WHERE id = \(change.id ?? -1)
+          AND (state IN ('intent', 'accepted') OR \(change.state.rawValue) NOT IN ('intent', 'accepted'))
         """
     }
 }
