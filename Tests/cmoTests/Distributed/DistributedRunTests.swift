@@ -105,6 +105,25 @@ import Glibc
         #expect(counts.count == planned && counts.values.allSatisfy { $0 == 1 }, "\(counts.filter { $0.value != 1 })")
     }
 
+    @Test func sigintOnAWorkerGivesItsShardBackForAnotherToFinish() throws {
+        let harness = try DistributedHarness(fleet: 400, simulatorFlags: ["--latency-ms", "20", "--async-delay-ms", "300"])
+        let coordinator = try harness.coordinator("handover", ["--shard-size", "200", "--no-local-worker", "--concurrency", "4"])
+        let first = try harness.worker("handover", name: "w1")
+        harness.waitUntil("SELECT count(*) FROM change", reaches: 10, while: coordinator)
+        first.send(SIGINT)
+        let left = try first.wait()
+        #expect(left.status == 4, "\(left.stderr)")
+        #expect(left.stderr.contains("given back (interrupted by SIGINT)"), "\(left.stderr)")
+        #expect(try harness.number("SELECT count(*) FROM dist_lease_event WHERE event = 'returned' AND worker = 'w1'") >= 1)
+        let second = try harness.worker("handover", name: "w2")
+        let ended = try coordinator.wait()
+        #expect(ended.status == 0, "\(ended.stderr)")
+        _ = try second.wait()
+        let planned = try #require(DistributedHarness.planned(ended.stdout))
+        let counts = try harness.changeCounts()
+        #expect(counts.count == planned && counts.values.allSatisfy { $0 == 1 }, "\(counts.filter { $0.value != 1 })")
+    }
+
     @Test func aScriptOfTheOldShapeCannotBeDistributed() throws {
         let directory = try CLI.workspace("print('hello')")
         let url = try PostgresTestCluster.shared().makeDatabase().absoluteString
