@@ -46,7 +46,8 @@ extension PostgresJournal {
     }
 
     /// Creates `cmo_schema` unless it exists; two processes doing so at once may collide on the catalog's unique
-    /// index, which means it exists now.
+    /// index (23505), or on its row type (42710, duplicate object), or find the table made meanwhile (42P07): each
+    /// means it exists now.
     private static func ensureVersionTable(_ client: PostgresClient) async throws {
         do {
             try await client.query("""
@@ -56,7 +57,7 @@ extension PostgresJournal {
                     applied_at timestamptz NOT NULL DEFAULT clock_timestamp()
                 )
                 """)
-        } catch let error as PSQLError where ["23505", "42P07"].contains(error.serverInfo?[.sqlState] ?? "") {
+        } catch let error as PSQLError where ["23505", "42710", "42P07"].contains(error.serverInfo?[.sqlState] ?? "") {
             return
         }
     }
