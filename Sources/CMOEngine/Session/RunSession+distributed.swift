@@ -62,11 +62,9 @@ extension RunSession {
     /// Runs the plan, stores its items in shards, then coordinates.
     private func planDistributed(_ distribution: Configuration.Distribution, api: APISource.Resolved) async -> CMOExitCode {
         let prepared: Prepared
-        do {
-            prepared = try await prepare()
-        } catch {
-            console.report("error: \(error.message)")
-            return error.exitCode
+        switch await prepareReporting() {
+        case .success(let value): prepared = value
+        case .failure(let failed): return failed.code
         }
         guard let runJournal = prepared.options.journal, let journal = runJournal.journal as? PostgresJournal else {
             console.report("error: --distributed needs a PostgreSQL journal")

@@ -31,6 +31,21 @@ extension RunSession {
         return Prepared(options: options, ephemeralAPI: api.isEphemeral)
     }
 
+    /// ``prepare()``, or its problem said on the console and the exit code it ends the session with.
+    func prepareReporting() async -> Result<Prepared, PreparationFailed> {
+        do {
+            return .success(try await prepare())
+        } catch {
+            console.report("error: \(error.message)")
+            return .failure(PreparationFailed(code: error.exitCode))
+        }
+    }
+
+    /// A session that could not start: its exit code (the problem has been said).
+    struct PreparationFailed: Error {
+        let code: CMOExitCode
+    }
+
     /// What to run with its files checked, and for a resume the journal it was read from (a new run's journal is
     /// opened later).
     private func makePlan() async throws(RunSessionError) -> (RunPlan, (any Journal)?) {

@@ -36,11 +36,9 @@ public final class RunSession: Sendable {
         }
         if let distribution = configuration.distribution { return await runDistributed(distribution) }
         let prepared: Prepared
-        do {
-            prepared = try await prepare()
-        } catch {
-            console.report("error: \(error.message)")
-            return error.exitCode
+        switch await prepareReporting() {
+        case .success(let value): prepared = value
+        case .failure(let failed): return failed.code
         }
         let runner = ScriptRunner(options: prepared.options, logger: logger, output: console.printLine)
         attach(runner.stopper)
