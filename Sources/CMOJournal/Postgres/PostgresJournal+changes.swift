@@ -56,9 +56,7 @@ extension PostgresJournal {
                 "SELECT \(unescaped: PostgresRows.changeColumns) FROM change WHERE root_id = \(rootID) ORDER BY id",
                 logger: self.logger)
         } map: { try PostgresRows.change($0) }
-        var latest: [String: ChangeEntry] = [:]
-        for change in changes { latest[change.key] = change }
-        return latest
+        return Self.latestByKey(changes)
     }
 
     /// The latest change of chain `rootID` for each change key, among those written for shard `shard` of a
@@ -70,6 +68,11 @@ extension PostgresJournal {
                 WHERE root_id = \(rootID) AND dist_shard = \(shard) ORDER BY id
                 """, logger: self.logger)
         } map: { try PostgresRows.change($0) }
+        return Self.latestByKey(changes)
+    }
+
+    /// The last of `changes` (in id order) for each change key.
+    private static func latestByKey(_ changes: [ChangeEntry]) -> [String: ChangeEntry] {
         var latest: [String: ChangeEntry] = [:]
         for change in changes { latest[change.key] = change }
         return latest
